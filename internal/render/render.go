@@ -1,0 +1,122 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/go-multierror"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/crucible-sandbox/crucible/internal/mockcloud"
+	"github.com/crucible-sandbox/crucible/sandbox"
+	"github.com/crucible-sandbox/crucible/settings"
+)
+
+// Result is what one render produced.
+type Result struct {
+	// Project and Stack name what was rendered.
+	Project, Stack string
+	// Resources are all registered resources, the root stack first, then by URN.
+	Resources []*Resource
+	// Outputs are the stack outputs, resolved.
+	Outputs map[string]any
+}
+
+// Option changes how a render runs.
+type Option func(*options)
+
+type options struct {
+	program func(keys []string) pulumi.RunFunc
+	account string
+}
+
+// WithProgram renders another program than the sandbox; tests of single components use it.
+func WithProgram(p pulumi.RunFunc) Option {
+	return func(o *options) { o.program = func([]string) pulumi.RunFunc { return p } }
+}
+
+// Render runs the program on cfg against the AWS stand-in and records the result. On invalid
+// configuration it returns the *settings.Error itself, unwrapped from the engine's error list.
+func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
+	o := options{program: sandbox.WithConfigKeys}
+	for _, opt := range opts {
+		opt(&o)
+	}
+
+	mon := &monitor{
+		project: cfg.Project,
+		stack:   cfg.Stack,
+		cloud:   mockcloud.New(mockcloud.Options{Region: cfg.Values[settings.RegionKey], AccountID: o.account}),
+	}
+
+	var (
+		mu      sync.Mutex
+		outputs = map[string]any{}
+	)
+
+	program := o.program(cfg.Keys())
+	wrapped := func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+
+		for name, out := range ctx.GetCurrentExportMap() {
+			pulumi.ToOutput(out).ApplyT(func(v any) any {
+				mu.Lock()
+				outputs[name] = v
+				mu.Unlock()
+
+				return v
+			})
+		}
+
+		return nil
+	}
+
+	err := pulumi.RunErr(wrapped, pulumi.WithMocks(cfg.Project, cfg.Stack, mon), func(info *pulumi.RunInfo) {
+		info.Config = cfg.Values
+		info.ConfigSecretKeys = cfg.Secret
+	})
+	if err != nil {
+		return nil, unwrap(err)
+	}
+
+	res := &Result{
+		Project: cfg.Project,
+		Stack:   cfg.Stack,
+		Outputs: outputs,
+	}
+	res.Resources = append([]*Resource{res.rootStack()}, mon.snapshot()...)
+
+	return res, nil
+}
+
+// rootStack is the stack resource the engine registers itself; its outputs are the stack's.
+func (r *Result) rootStack() *Resource {
+	return &Resource{
+		URN: string(resource.NewURN(tokens.QName(r.Stack), tokens.PackageName(r.Project), "",
+			resource.RootStackType, r.Project+"-"+r.Stack)),
+		Type:    string(resource.RootStackType),
+		Name:    r.Project + "-" + r.Stack,
+		Inputs:  resource.PropertyMap{},
+		Outputs: resource.NewPropertyMapFromMap(r.Outputs),
+	}
+}
+
+// unwrap digs the configuration error, or the single real error, out of the engine's list.
+func unwrap(err error) error {
+	var cfgErr *settings.Error
+	if errors.As(err, &cfgErr) {
+		return cfgErr
+	}
+
+	var merr *multierror.Error
+	if errors.As(err, &merr) && len(merr.Errors) == 1 {
+		return fmt.Errorf("render: %w", merr.Errors[0])
+	}
+
+	return fmt.Errorf("render: %w", err)
+}
