@@ -1,5 +1,7 @@
 package settings
 
+import "slices"
+
 // Namespace is the configuration namespace of the project's own keys.
 const Namespace = "crucible"
 
@@ -20,8 +22,11 @@ type Key struct {
 	Description string
 }
 
-// Keys lists every key the program reads, in the order the README documents them.
-var Keys = []Key{
+// Keys lists every key the program reads, in the order the README documents them: the sandbox's
+// own, then session audit and operator access, then containment.
+var Keys = slices.Concat(sandboxKeys, auditKeys, containmentKeys)
+
+var sandboxKeys = []Key{
 	{
 		Name: "vpcCidr", Type: "string", Default: "10.0.0.0/16",
 		Description: "IPv4 CIDR of the VPC; prefix length /16 to /28.",

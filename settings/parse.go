@@ -48,6 +48,8 @@ func Parse(src Source) (*Settings, error) {
 	s.AmiID = p.pattern("amiId", amiPattern, "an AMI id: ami- followed by 8 or 17 hex digits")
 	s.RootVolumeGiB = p.integer("rootVolumeGiB", 8, 16384)
 	s.Tags = p.tags("tags")
+	s.Audit = p.audit()
+	s.Containment = p.containment(s)
 
 	p.unknownKeys()
 	p.errs = append(p.errs, validateNetwork(s)...)

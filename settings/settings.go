@@ -32,6 +32,11 @@ type Settings struct {
 
 	// Tags are the user's tags, merged into every taggable resource.
 	Tags map[string]string
+
+	// Audit configures session logging and operator access.
+	Audit Audit
+	// Containment configures what keeps the evaluated agent inside its host.
+	Containment Containment
 }
 
 // ResourceTags returns the tags every taggable resource carries: the user's tags plus the

@@ -1,0 +1,63 @@
+// Command crucible is the operator CLI: it renders and checks the sandbox offline, runs one stack
+// per evaluation, and reviews what happened on an evaluation host.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the CLI and returns the process exit status.
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+
+	fmt.Fprintln(os.Stderr, "crucible: "+err.Error())
+
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+
+	return 1
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "crucible",
+		Short:         "Sealed EC2 hosts for AI evaluations, reachable only through Session Manager",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+
+	root.AddCommand(newRenderCmd())
+
+	return root
+}
+
+// Exit statuses shared by the commands.
+const (
+	exitFailure       = 1 // the command ran and found a problem (or failed)
+	exitInvalidConfig = 2 // the stack configuration or the command line is invalid
+)
+
+// exitError carries a specific exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crucible-sandbox/crucible/internal/render"
+	"github.com/crucible-sandbox/crucible/settings"
+)
+
+// stackFlags are the flags every command that renders a stack shares.
+type stackFlags struct {
+	stack     string
+	overrides []string
+	dir       string
+}
+
+func (f *stackFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.stack, "stack", "", "stack to render: reads Pulumi.<stack>.yaml (required)")
+	cmd.Flags().StringArrayVar(&f.overrides, "config", nil,
+		"override a config value, as `key=value` in `pulumi config set` syntax (repeatable)")
+	cmd.Flags().StringVar(&f.dir, "cwd", "", "project directory holding Pulumi.yaml "+
+		"(default: the nearest one at or above the working directory)")
+}
+
+// render loads the stack and renders it; invalid configuration is an exitInvalidConfig error.
+func (f *stackFlags) render() (*render.Result, error) {
+	if f.stack == "" {
+		return nil, &exitError{exitInvalidConfig, errors.New("--stack is required, for example --stack dev")}
+	}
+
+	dir, err := render.ProjectDir(f.dir)
+	if err != nil {
+		return nil, &exitError{exitInvalidConfig, err}
+	}
+
+	cfg, err := render.LoadStack(dir, f.stack)
+	if err != nil {
+		return nil, &exitError{exitInvalidConfig, err}
+	}
+
+	for _, o := range f.overrides {
+		if err := cfg.Set(o); err != nil {
+			return nil, &exitError{exitInvalidConfig, err}
+		}
+	}
+
+	res, err := render.Render(cfg)
+
+	var cfgErr *settings.Error
+	if errors.As(err, &cfgErr) {
+		return nil, &exitError{exitInvalidConfig, fmt.Errorf("stack %s: %w", f.stack, cfgErr)}
+	}
+
+	return res, err
+}
+
+func newRenderCmd() *cobra.Command {
+	var (
+		flags  stackFlags
+		asJSON bool
+	)
+
+	cmd := &cobra.Command{
+		Use:   "render --stack NAME",
+		Short: "Run the program offline against a stand-in AWS and show what it would build",
+		Long: "Render runs the real program on the stack's real configuration against an " +
+			"in-process stand-in for AWS. It needs no cloud account and no Pulumi CLI.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := flags.render()
+			if err != nil {
+				return err
+			}
+
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), res.Document())
+			}
+
+			return render.WriteTree(cmd.OutOrStdout(), res)
+		},
+	}
+
+	flags.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false,
+		"print a document shaped like `pulumi stack export` plus the stack outputs")
+
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+
+	return enc.Encode(v)
+}
