@@ -103,8 +103,23 @@ func ec2Resource(prefix, arnType string) spec {
 	}
 }
 
-// resourceSpecs lists every modelled resource type. A type missing here fails loudly.
-var resourceSpecs = map[string]spec{
+// resourceSpecs lists every modelled resource type. A type missing here fails loudly. Each area
+// of the program keeps its types in its own file.
+var resourceSpecs = mergeSpecs(sandboxSpecs, auditSpecs, containmentSpecs)
+
+func mergeSpecs(groups ...map[string]spec) map[string]spec {
+	all := map[string]spec{}
+	for _, g := range groups {
+		for typ, s := range g {
+			all[typ] = s
+		}
+	}
+
+	return all
+}
+
+// sandboxSpecs are the types of the network, identity and host components.
+var sandboxSpecs = map[string]spec{
 	"aws:ec2/vpc:Vpc": func(r *created) string {
 		id := ec2Resource("vpc", "vpc")(r)
 		r.setString("defaultSecurityGroupId", r.hexID("sg"))
