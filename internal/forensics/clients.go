@@ -58,6 +58,9 @@ func NewClients(ctx context.Context, region string, opts ClientOptions) (Clients
 	return Clients{
 		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
 			o.UsePathStyle = custom
+			// Objects uploaded without a checksum (transcripts, CloudTrail files) are normal
+			// here; the SDK's note about each one would only bury the timeline.
+			o.DisableLogOutputChecksumValidationSkipped = true
 		}),
 		Logs: cloudwatchlogs.NewFromConfig(cfg),
 	}, nil

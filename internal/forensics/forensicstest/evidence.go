@@ -234,3 +234,37 @@ func mustJSON(v any) string {
 	}
 	return string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
+
+// WithSuffix renames the evidence's buckets and log groups with a suffix, so that tests sharing
+// one emulator never see each other's evidence.
+func (e *Evidence) WithSuffix(suffix string) *Evidence {
+	rename := map[string]string{}
+	for bucket := range e.Objects {
+		rename[bucket] = bucket + "-" + suffix
+	}
+	for group := range e.Logs {
+		rename[group] = group + "-" + suffix
+	}
+
+	out := &Evidence{
+		Locations: e.Locations,
+		Objects:   map[string]map[string][]byte{},
+		Logs:      map[string]map[string][]LogEvent{},
+	}
+	for bucket, objects := range e.Objects {
+		out.Objects[rename[bucket]] = objects
+	}
+	for group, streams := range e.Logs {
+		out.Logs[rename[group]] = streams
+	}
+	l := &out.Locations
+	for _, name := range []*string{
+		&l.AuditBucketName, &l.TrailBucketName, &l.SessionLogGroupName,
+		&l.DNSQueryLogGroupName, &l.FlowLogGroupName,
+	} {
+		if renamed, ok := rename[*name]; ok {
+			*name = renamed
+		}
+	}
+	return out
+}
