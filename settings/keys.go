@@ -16,6 +16,8 @@ type Key struct {
 	// Type is the Pulumi config type: string, boolean, integer or array; objects are written as
 	// string-keyed maps and declared without a type.
 	Type string
+	// Items is the element type of an array key (string, integer); empty for other types.
+	Items string
 	// Default is the value used when the stack does not set the key; nil means no default.
 	Default any
 	// Description says what the key does, for Pulumi.yaml and the README.

@@ -98,7 +98,7 @@ func (p *parser) raw(name string) (string, bool) {
 		return "", false
 	}
 
-	return fmt.Sprint(k.Default), true
+	return defaultText(k.Default), true
 }
 
 func (p *parser) region() string {

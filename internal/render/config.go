@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func LoadStack(dir, stack string) (*StackConfig, error) {
 			continue
 		}
 
-		cfg.Values[qualify(cfg.Project, key)] = fmt.Sprint(decl.Default)
+		cfg.Values[qualify(cfg.Project, key)] = defaultText(decl.Default)
 	}
 
 	stackPath := filepath.Join(dir, "Pulumi."+stack+".yaml")
@@ -139,4 +140,19 @@ func qualify(project, key string) string {
 	}
 
 	return project + ":" + key
+}
+
+// defaultText renders a project default the way the engine passes it to a program: strings as
+// they are, lists, maps, numbers and booleans as JSON.
+func defaultText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+
+	return string(b)
 }
