@@ -11,12 +11,13 @@ type PolicyDocument struct {
 
 // Statement is one IAM policy statement.
 type Statement struct {
-	Sid       string                    `json:"Sid,omitempty"`
-	Effect    string                    `json:"Effect"`
-	Principal map[string]any            `json:"Principal,omitempty"`
-	Action    []string                  `json:"Action"`
-	Resource  []string                  `json:"Resource,omitempty"`
-	Condition map[string]map[string]any `json:"Condition,omitempty"`
+	Sid         string                    `json:"Sid,omitempty"`
+	Effect      string                    `json:"Effect"`
+	Principal   map[string]any            `json:"Principal,omitempty"`
+	Action      []string                  `json:"Action"`
+	Resource    []string                  `json:"Resource,omitempty"`
+	NotResource []string                  `json:"NotResource,omitempty"`
+	Condition   map[string]map[string]any `json:"Condition,omitempty"`
 }
 
 // NewPolicyDocument returns a document with the current policy language version.

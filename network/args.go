@@ -3,6 +3,8 @@ package network
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // DefaultInterfaceEndpoints are the services the Session Manager agent needs without the
@@ -29,6 +31,16 @@ type VpcArgs struct {
 	// InterfaceEndpoints lists the services that get a private interface endpoint. Default:
 	// DefaultInterfaceEndpoints. More (logs, kms) are added when session audit uses them.
 	InterfaceEndpoints []string
+	// AccountID and Partition are the account and partition whose principals and resources the
+	// endpoint policies admit. Required.
+	AccountID string
+	Partition string
+	// AuditBucketArn is the stack's audit bucket, the only bucket of the account the host may
+	// write to through the S3 endpoint. Default: none; the endpoint reaches AWS-owned buckets only.
+	AuditBucketArn pulumi.StringInput
+	// EgressPorts are the TCP ports the private subnet's network ACL lets out of the VPC (to S3
+	// through its gateway endpoint, and to the internet when EnableNat is set). Default [443].
+	EgressPorts []int
 	// Tags are merged into every taggable child. Default: none.
 	Tags map[string]string
 }
@@ -62,5 +74,5 @@ func (a *VpcArgs) validate() error {
 		a.InterfaceEndpoints = DefaultInterfaceEndpoints
 	}
 
-	return nil
+	return a.validateContainment()
 }

@@ -54,7 +54,14 @@ func (c *Vpc) buildEndpoints(
 
 	c.EndpointSecurityGroupID = endpointSg.ID().ToStringOutput()
 
+	perimeter := Perimeter{AccountID: args.AccountID, Partition: args.Partition, Region: args.Region}
+
 	for _, svc := range args.InterfaceEndpoints {
+		policy, err := InterfaceEndpointPolicy(perimeter, svc).JSON()
+		if err != nil {
+			return fmt.Errorf("%s endpoint policy: %w", svc, err)
+		}
+
 		if _, err := ec2.NewVpcEndpoint(ctx, name+"-"+svc, &ec2.VpcEndpointArgs{
 			VpcId:             vpc.ID(),
 			ServiceName:       pulumi.String(ServiceName(args.Region, svc)),
@@ -62,17 +69,28 @@ func (c *Vpc) buildEndpoints(
 			PrivateDnsEnabled: pulumi.Bool(true),
 			SubnetIds:         pulumi.StringArray{private.subnet.ID()},
 			SecurityGroupIds:  pulumi.StringArray{endpointSg.ID()},
+			Policy:            pulumi.String(policy),
 			Tags:              tags.Named(args.Tags, name+"-"+svc),
 		}, parent); err != nil {
 			return fmt.Errorf("%s endpoint: %w", svc, err)
 		}
 	}
 
+	auditBucket := pulumi.StringInput(pulumi.String(""))
+	if args.AuditBucketArn != nil {
+		auditBucket = args.AuditBucketArn
+	}
+
+	s3Policy := auditBucket.ToStringOutput().ApplyT(func(bucketArn string) (string, error) {
+		return S3EndpointPolicy(perimeter, bucketArn).JSON()
+	}).(pulumi.StringOutput)
+
 	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           vpc.ID(),
 		ServiceName:     pulumi.String(ServiceName(args.Region, "s3")),
 		VpcEndpointType: pulumi.String("Gateway"),
 		RouteTableIds:   pulumi.StringArray{private.routeTable.ID()},
+		Policy:          s3Policy,
 		Tags:            tags.Named(args.Tags, name+"-s3"),
 	}, parent); err != nil {
 		return fmt.Errorf("s3 gateway endpoint: %w", err)

@@ -27,6 +27,11 @@ type Vpc struct {
 	EndpointSecurityGroupID pulumi.StringOutput
 	// NatGatewayID is the NAT gateway's id, or empty when NAT is off.
 	NatGatewayID pulumi.StringOutput
+	// PrivateNetworkACLID is the private subnet's own network ACL.
+	PrivateNetworkACLID pulumi.StringOutput
+	// InterfaceEndpoints are the services that have an interface endpoint, defaults applied; the
+	// DNS Firewall allows their names.
+	InterfaceEndpoints []string
 }
 
 // NewVpc builds the network. Arguments are validated before anything is registered.
@@ -55,6 +60,7 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		"endpointClientSecurityGroupId": c.EndpointClientSecurityGroupID,
 		"endpointSecurityGroupId":       c.EndpointSecurityGroupID,
 		"natGatewayId":                  c.NatGatewayID,
+		"privateNetworkAclId":           c.PrivateNetworkACLID,
 	}); err != nil {
 		return nil, fmt.Errorf("network: vpc %q: %w", name, err)
 	}
@@ -99,6 +105,11 @@ func (c *Vpc) build(ctx *pulumi.Context, name string, args *VpcArgs) error {
 	c.PrivateSubnetID = private.subnet.ID().ToStringOutput()
 	c.PrivateRouteTableID = private.routeTable.ID().ToStringOutput()
 	c.NatGatewayID = pulumi.String("").ToStringOutput()
+	c.InterfaceEndpoints = args.InterfaceEndpoints
+
+	if err := c.buildNetworkACL(ctx, name, vpc, private, args, parent); err != nil {
+		return err
+	}
 
 	if args.EnableNat {
 		nat, err := newNatPath(ctx, name, vpc, zone, private, args, parent)

@@ -48,6 +48,11 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return fmt.Errorf("sandbox: partition: %w", err)
 	}
 
+	caller, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sandbox: caller identity: %w", err)
+	}
+
 	vpc, err := network.NewVpc(ctx, name, &network.VpcArgs{
 		Region:            s.Region,
 		CidrBlock:         s.VpcCidr,
@@ -55,6 +60,9 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		PublicSubnetCidr:  s.PublicSubnetCidr,
 		AvailabilityZone:  s.AvailabilityZone,
 		EnableNat:         s.EnableNat,
+		AccountID:         caller.AccountId,
+		Partition:         partition.Partition,
+		EgressPorts:       s.Containment.EgressPorts,
 		Tags:              tags,
 	})
 	if err != nil {

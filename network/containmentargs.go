@@ -1,0 +1,39 @@
+package network
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+
+// validateContainment checks the arguments of the containment controls the Vpc builds itself:
+// the endpoint policies' perimeter and the network ACL's egress ports.
+func (a *VpcArgs) validateContainment() error {
+	if !accountIDPattern.MatchString(a.AccountID) {
+		return fmt.Errorf("AccountID %q is not a twelve-digit AWS account id", a.AccountID)
+	}
+
+	if a.Partition == "" {
+		return fmt.Errorf("Partition is required")
+	}
+
+	if len(a.EgressPorts) == 0 {
+		a.EgressPorts = []int{HTTPSPort}
+	}
+
+	for _, p := range a.EgressPorts {
+		if p < 1 || p > 65535 {
+			return fmt.Errorf("egress port %d is outside 1-65535", p)
+		}
+	}
+
+	a.EgressPorts = slices.Compact(slices.Sorted(slices.Values(a.EgressPorts)))
+	if !slices.Contains(a.EgressPorts, HTTPSPort) {
+		return fmt.Errorf("EgressPorts %v must include %d, the port of the AWS endpoints",
+			a.EgressPorts, HTTPSPort)
+	}
+
+	return nil
+}
