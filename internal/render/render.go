@@ -23,6 +23,8 @@ type Result struct {
 	Resources []*Resource
 	// Outputs are the stack outputs, resolved.
 	Outputs map[string]any
+	// Config is the configuration the program ran with, secrets as "[secret]".
+	Config map[string]string
 }
 
 // Option changes how a render runs.
@@ -87,6 +89,7 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 		Project: cfg.Project,
 		Stack:   cfg.Stack,
 		Outputs: outputs,
+		Config:  cfg.shown(),
 	}
 	res.Resources = append([]*Resource{res.rootStack()}, mon.snapshot()...)
 
