@@ -46,6 +46,8 @@ func newRootCmd() *cobra.Command {
 	}
 
 	root.AddCommand(newRenderCmd())
+	root.AddCommand(newCheckCmd())
+	root.AddCommand(newAuditCmd())
 
 	return root
 }
