@@ -21,8 +21,14 @@ func TestInvalidConfigFailsWithItsMessageAndRegistersNothing(t *testing.T) {
 		want     string
 	}{
 		{"unparsable CIDR", "vpcCidr=10.0.0.0/99", `crucible:vpcCidr: "10.0.0.0/99" is not an IPv4 CIDR`},
-		{"subnet outside VPC", "privateSubnetCidr=10.9.0.0/24", "crucible:privateSubnetCidr: 10.9.0.0/24 is not inside vpcCidr 10.0.0.0/16"},
-		{"VPC prefix out of range", "vpcCidr=10.0.0.0/12", "crucible:vpcCidr: 10.0.0.0/12 has prefix /12; AWS allows /16 to /28"},
+		{
+			"subnet outside VPC", "privateSubnetCidr=10.9.0.0/24",
+			"crucible:privateSubnetCidr: 10.9.0.0/24 is not inside vpcCidr 10.0.0.0/16",
+		},
+		{
+			"VPC prefix out of range", "vpcCidr=10.0.0.0/12",
+			"crucible:vpcCidr: 10.0.0.0/12 has prefix /12; AWS allows /16 to /28",
+		},
 		{"unknown key", "crucible:enableNatGateway=true", "crucible:enableNatGateway: unknown key"},
 		{"malformed instance type", "instanceType=huge", `crucible:instanceType: "huge" is not an EC2 instance type`},
 		{"malformed AMI", "amiId=ubuntu", `crucible:amiId: "ubuntu" is not an AMI id`},
@@ -112,4 +118,13 @@ func TestSecretConfigIsNeverShown(t *testing.T) {
 	res := rendertest.RenderConfig(t, cfg)
 	assert.Equal(t, "[secret]", res.Document().Config["aws:secretKey"])
 	assert.Equal(t, "us-east-1", res.Document().Config["aws:region"])
+}
+
+func TestReadmeDocumentsEveryConfigKey(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(rendertest.Root(), "README.md"))
+	require.NoError(t, err)
+
+	for _, k := range settings.Keys {
+		assert.Contains(t, string(readme), "| `"+k.Name+"` |", "README's configuration reference lacks %s", k.Name)
+	}
 }
