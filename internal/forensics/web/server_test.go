@@ -184,3 +184,24 @@ func TestListenDefaultsToLoopbackAndNeedsAnExplicitHost(t *testing.T) {
 		t.Fatalf("DefaultAddr = %s, want loopback 127.0.0.1:8080", DefaultAddr)
 	}
 }
+
+func TestAnExplicitOtherAddressIsServedWithAWarning(t *testing.T) {
+	var warnings strings.Builder
+	ln, hosts, err := Listen("0.0.0.0:0", &warnings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if hosts != nil || !strings.Contains(warnings.String(), "which is not loopback") {
+		t.Fatalf("hosts = %v, warning %q; want every Host accepted and a warning", hosts,
+			warnings.String())
+	}
+
+	h, err := NewHandler(hostileTimeline(t), hosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := get(t, h, http.MethodGet, "/", "10.1.2.3:8080"); res.StatusCode != 200 {
+		t.Fatalf("GET / via another interface = %d, want 200", res.StatusCode)
+	}
+}
