@@ -22,7 +22,9 @@ import (
 // SHA256SUMS.
 const traversalKey = ft.TranscriptDir + "/../../outside\nfake  line.log"
 
-func exportEvidence(t *testing.T, clients forensics.Clients, e *ft.Evidence, dir string) *forensics.Manifest {
+func exportEvidence(t *testing.T, clients forensics.Clients, e *ft.Evidence,
+	dir string,
+) *forensics.Manifest {
 	t.Helper()
 	m, err := forensics.Export(context.Background(), clients, forensics.ExportOptions{
 		Locations: e.Locations, OutDir: dir,

@@ -28,16 +28,29 @@ func TestLocationsFromOutputsReadsTheStackOutputs(t *testing.T) {
 }
 
 func TestLocationsFromOutputsNamesTheBadOutput(t *testing.T) {
+	// with adds fields to the two required outputs.
+	with := func(fields string) string {
+		return `{"region":"us-east-1","instanceId":"i-0123456789abcdef0"` + fields + `}`
+	}
 	cases := map[string]struct{ outputs, want string }{
-		"not JSON":        {`[1,2]`, "stack outputs are not a JSON object"},
-		"no instance":     {`{"region":"us-east-1"}`, "instanceId is missing"},
-		"no region":       {`{"instanceId":"i-0123456789abcdef0"}`, "region is missing"},
-		"bad instance":    {`{"region":"us-east-1","instanceId":"i-xyz"}`, `instanceId "i-xyz" is not an EC2 instance id`},
-		"bad region":      {`{"region":"mars","instanceId":"i-0123456789abcdef0"}`, `region "mars" is not an AWS region`},
-		"number bucket":   {`{"region":"us-east-1","instanceId":"i-0123456789abcdef0","auditBucketName":5}`, "auditBucketName is float64, want a string"},
-		"bad bucket":      {`{"region":"us-east-1","instanceId":"i-0123456789abcdef0","auditBucketName":"A_B"}`, `auditBucketName "A_B" is not an S3 bucket name`},
-		"bad group":       {`{"region":"us-east-1","instanceId":"i-0123456789abcdef0","flowLogGroupName":"a b"}`, `flowLogGroupName "a b" is not a CloudWatch Logs group name`},
-		"absolute prefix": {`{"region":"us-east-1","instanceId":"i-0123456789abcdef0","auditTranscriptPrefix":"/x"}`, `must not start with "/"`},
+		"not JSON":     {`[1,2]`, "stack outputs are not a JSON object"},
+		"no instance":  {`{"region":"us-east-1"}`, "instanceId is missing"},
+		"no region":    {`{"instanceId":"i-0123456789abcdef0"}`, "region is missing"},
+		"bad instance": {`{"region":"us-east-1","instanceId":"i-xyz"}`, `instanceId "i-xyz" is not`},
+		"bad region": {
+			`{"region":"mars","instanceId":"i-0123456789abcdef0"}`,
+			`region "mars" is not an AWS region`,
+		},
+		"number bucket": {with(`,"auditBucketName":5`), "auditBucketName is float64, want a string"},
+		"bad bucket": {
+			with(`,"auditBucketName":"A_B"`),
+			`auditBucketName "A_B" is not an S3 bucket name`,
+		},
+		"bad group": {
+			with(`,"flowLogGroupName":"a b"`),
+			`flowLogGroupName "a b" is not a CloudWatch Logs group name`,
+		},
+		"absolute prefix": {with(`,"auditTranscriptPrefix":"/x"`), `must not start with "/"`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -81,7 +94,8 @@ func TestParseKindsNamesTheAllowedKinds(t *testing.T) {
 		t.Fatalf("empty list = %v, %v; want every kind (nil)", kinds, err)
 	}
 	_, err = ParseKinds("dns,packets")
-	if err == nil || err.Error() != `--kind: unknown kind "packets" (allowed: session, command, dns, flow, api)` {
+	want := `--kind: unknown kind "packets" (allowed: session, command, dns, flow, api)`
+	if err == nil || err.Error() != want {
 		t.Fatalf("error = %v", err)
 	}
 }
