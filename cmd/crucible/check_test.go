@@ -172,3 +172,38 @@ func TestCheckUnknownStackIsInvalidConfig(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `stack "no-such-stack"`)
 }
+
+func TestCheckStackSARIFPointsAtTheStackFile(t *testing.T) {
+	stdout, stderr, code := runCheckBinary(t, "check", "--stack", "dev", "--sarif")
+
+	var report struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+			Results           []struct {
+				Level     string
+				Locations []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+				}
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report), "stderr: %s", stderr)
+	require.Len(t, report.Runs, 1)
+
+	// The test runs in cmd/crucible; the stack file is at the repository root.
+	assert.Equal(t, "crucible-check/../../Pulumi.dev.yaml/", report.Runs[0].AutomationDetails.ID)
+
+	errorResults := 0
+	for _, r := range report.Runs[0].Results {
+		assert.Equal(t, "../../Pulumi.dev.yaml", r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		if r.Level == "error" {
+			errorResults++
+		}
+	}
+
+	wantCode := 0
+	if errorResults > 0 {
+		wantCode = 1
+	}
+	assert.Equal(t, wantCode, code, "the exit status must agree with the findings; stderr: %s", stderr)
+}

@@ -106,6 +106,7 @@ func TestSARIFReportIsValidSARIF210(t *testing.T) {
 	require.Len(t, report.Runs, 1)
 	run := report.Runs[0]
 	assert.Equal(t, "crucible-check", *run.Tool.Driver.Name)
+	assert.Equal(t, "crucible-check/"+fixture+"/", *run.AutomationDetails.ID)
 	assert.Len(t, run.Tool.Driver.Rules, len(rules.All()), "every rule is described")
 
 	require.Len(t, run.Results, 3)

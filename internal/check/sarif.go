@@ -30,6 +30,11 @@ func (r Report) WriteSARIF(w io.Writer) error {
 	report := sarif.NewReport()
 	run := sarif.NewRunWithInformationURI(toolName, toolURI)
 
+	// Code scanning keeps one set of alerts per category; the category ends in "/" and names
+	// the checked artifact, so each stack's findings stay apart.
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().
+		WithID(toolName + "/" + r.Artifact + "/"))
+
 	for _, rule := range r.Rules {
 		props := sarif.NewPropertyBag().
 			WithTags(append([]string{"security"}, rule.Controls...)).
