@@ -162,12 +162,11 @@ func (x *exporter) trail(ctx context.Context) error {
 	if prefix != "" {
 		prefix += "/"
 	}
-	c := &collection{opts: Options{Filter: x.opts.Filter}}
 	progress := x.opts.Progress.counter("cloudtrail")
 	return eachObject(ctx, x.clients.S3, loc.TrailBucketName, prefix+"AWSLogs/",
 		func(obj s3types.Object) error {
 			m := trailKey.FindStringSubmatch(str(obj.Key))
-			if m == nil || !c.trailDayInWindow(m[1]) {
+			if m == nil || !x.opts.Filter.coversDeliveryDay(m[1]) {
 				return nil
 			}
 			return x.copyObject(ctx, loc.TrailBucketName, str(obj.Key), progress)

@@ -164,3 +164,22 @@ func TestProgressDrawsOnlyCountsAndClearsItsLine(t *testing.T) {
 	nilProgress.counter("x").addRecord()
 	nilProgress.Done()
 }
+
+func TestCoversDeliveryDayKeepsTheDaysFilesOfTheWindowCanHaveArrived(t *testing.T) {
+	f := Filter{
+		Since: time.Date(2026, 3, 10, 23, 50, 0, 0, time.UTC),
+		Until: time.Date(2026, 3, 11, 0, 10, 0, 0, time.UTC),
+	}
+	cases := map[string]bool{
+		"2026/03/09": false, "2026/03/10": true, "2026/03/11": true, "2026/03/12": false,
+		"2026/13/01": false,
+	}
+	for day, want := range cases {
+		if got := f.coversDeliveryDay(day); got != want {
+			t.Errorf("coversDeliveryDay(%s) = %v, want %v", day, got, want)
+		}
+	}
+	if !(Filter{}).coversDeliveryDay("2001/01/01") {
+		t.Error("an open window must cover every day")
+	}
+}
