@@ -42,9 +42,10 @@ type auditSource struct {
 }
 
 func (s *auditSource) register(flags *pflag.FlagSet) {
-	flags.StringVar(&s.stack, "stack", "", "read the evidence locations from this stack's outputs")
-	flags.StringVar(&s.outputs, "outputs", "", "read the evidence locations from a file "+
-		"written by `pulumi stack output --json`")
+	flags.StringVar(&s.stack, "stack", "", "read the evidence locations from this stack's "+
+		"outputs (with the Pulumi CLI)")
+	flags.StringVar(&s.outputs, "outputs", "", "read the evidence locations from a `FILE` "+
+		"written by pulumi stack output --json")
 	flags.StringVar(&s.trailBucket, "trail-bucket", "", "S3 bucket of the account's CloudTrail "+
 		"trail (CloudTrail is skipped without it)")
 	flags.StringVar(&s.trailPrefix, "trail-prefix", "", "S3 key prefix of the trail, before AWSLogs/")
