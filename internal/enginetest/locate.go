@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/mod/modfile"
 )
 
 const (
@@ -145,4 +147,31 @@ func moduleRoot() (string, error) {
 		return "", errors.New("go env GOMOD: not inside the crucible module")
 	}
 	return filepath.Dir(gomod), nil
+}
+
+// ModuleVersion returns the version go.mod requires of module, so tests can keep the versions
+// pinned in code equal to it.
+func ModuleVersion(t testing.TB, module string) string {
+	t.Helper()
+
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatalf("enginetest: %v", err)
+	}
+	path := filepath.Join(root, "go.mod")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("enginetest: %v", err)
+	}
+	f, err := modfile.ParseLax(path, data, nil)
+	if err != nil {
+		t.Fatalf("enginetest: %s: %v", path, err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == module {
+			return r.Mod.Version
+		}
+	}
+	t.Fatalf("enginetest: %s does not require %s", path, module)
+	return ""
 }
