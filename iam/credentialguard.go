@@ -113,10 +113,12 @@ type CredentialGuard struct {
 
 	// PolicyName is the inline policy's name on the role.
 	PolicyName pulumi.StringOutput
+	// Guards are the resources that must exist before a host uses the role: the inline policy.
+	Guards []pulumi.Resource
 }
 
-// NewCredentialGuard attaches the guard to the role. Hosts should depend on it, so no instance
-// runs with unguarded credentials.
+// NewCredentialGuard attaches the guard to the role. Hosts should depend on its Guards, so no
+// instance runs with unguarded credentials.
 func NewCredentialGuard(
 	ctx *pulumi.Context, name string, args *CredentialGuardArgs, opts ...pulumi.ResourceOption,
 ) (*CredentialGuard, error) {
@@ -126,7 +128,8 @@ func NewCredentialGuard(
 	}
 
 	c := &CredentialGuard{}
-	if err := ctx.RegisterComponentResource("crucible:iam:CredentialGuard", name, c, opts...); err != nil {
+	err := ctx.RegisterComponentResource("crucible:iam:CredentialGuard", name, c, opts...)
+	if err != nil {
 		return nil, fmt.Errorf("iam: credential guard %q: %w", name, err)
 	}
 
@@ -139,7 +142,7 @@ func NewCredentialGuard(
 		return CredentialGuardPolicy(args.Partition, args.Region, arns...).JSON()
 	}).(pulumi.StringOutput)
 
-	attached, err := iam.NewRolePolicy(ctx, name+"-credential-guard", &iam.RolePolicyArgs{
+	attached, err := iam.NewRolePolicy(ctx, name+"-policy", &iam.RolePolicyArgs{
 		Role:   args.RoleName,
 		Policy: policy,
 	}, pulumi.Parent(c))
@@ -148,6 +151,7 @@ func NewCredentialGuard(
 	}
 
 	c.PolicyName = attached.Name
+	c.Guards = []pulumi.Resource{attached}
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"policyName": c.PolicyName}); err != nil {
 		return nil, fmt.Errorf("iam: credential guard %q: %w", name, err)

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,11 +13,11 @@ var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 // the endpoint policies' perimeter and the network ACL's egress ports.
 func (a *VpcArgs) validateContainment() error {
 	if !accountIDPattern.MatchString(a.AccountID) {
-		return fmt.Errorf("AccountID %q is not a twelve-digit AWS account id", a.AccountID)
+		return fmt.Errorf("account id %q is not a twelve-digit AWS account id", a.AccountID)
 	}
 
 	if a.Partition == "" {
-		return fmt.Errorf("Partition is required")
+		return errors.New("the partition is required")
 	}
 
 	if len(a.EgressPorts) == 0 {
@@ -31,7 +32,7 @@ func (a *VpcArgs) validateContainment() error {
 
 	a.EgressPorts = slices.Compact(slices.Sorted(slices.Values(a.EgressPorts)))
 	if !slices.Contains(a.EgressPorts, HTTPSPort) {
-		return fmt.Errorf("EgressPorts %v must include %d, the port of the AWS endpoints",
+		return fmt.Errorf("egress ports %v must include %d, the port of the AWS endpoints",
 			a.EgressPorts, HTTPSPort)
 	}
 

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -39,42 +40,40 @@ type DNSFirewallArgs struct {
 	AuditBucketName pulumi.StringInput
 	// AllowedDomains are the user's extra names, validated by the settings. Default: none.
 	AllowedDomains []string
-	// InsecureDisableFirewall leaves the resolver unfiltered; queries are still logged.
-	// Default false.
+	// InsecureDisableFirewall leaves the resolver unfiltered: the component builds nothing.
+	// DnsQueryLog records the queries either way. Default false.
 	InsecureDisableFirewall bool
-	// QueryLog is where every query the VPC's resolver answers is recorded. Required.
-	QueryLog LogGroupArgs
 	// Tags are merged into every taggable child. Default: none.
 	Tags map[string]string
 }
 
 func (a *DNSFirewallArgs) validate() error {
 	if a.VpcID == nil || a.Region == "" || a.DNSSuffix == "" || len(a.Services) == 0 {
-		return fmt.Errorf("VpcID, Region, DNSSuffix and Services are required")
+		return errors.New("the VPC, region, DNS suffix and endpoint services are required")
 	}
 
 	if a.InsecureDisableFirewall && len(a.AllowedDomains) > 0 {
-		return fmt.Errorf("AllowedDomains has no effect with InsecureDisableFirewall")
+		return errors.New("allowed domains have no effect with the firewall disabled")
 	}
 
 	if slices.Contains(a.AllowedDomains, BlockEverythingDomain) {
-		return fmt.Errorf("AllowedDomains holds %q, which would allow every name",
+		return fmt.Errorf("allowed domains hold %q, which would allow every name",
 			BlockEverythingDomain)
 	}
 
-	return a.QueryLog.validate()
+	return nil
 }
 
-// DNSFirewall is Route 53 Resolver DNS Firewall on the VPC, failing closed, plus Resolver query
-// logging: the host resolves only the names it needs, and every name it asks for is recorded.
+// DNSFirewall is Route 53 Resolver DNS Firewall on the VPC, failing closed: the host resolves
+// only the names it needs, and every other name is answered NXDOMAIN.
 type DNSFirewall struct {
 	pulumi.ResourceState
 
 	// RuleGroupID is the firewall rule group, or empty when the firewall is disabled.
 	RuleGroupID pulumi.StringOutput
-	// QueryLogGroupName and QueryLogGroupArn identify the query log group.
-	QueryLogGroupName pulumi.StringOutput
-	QueryLogGroupArn  pulumi.StringOutput
+	// Guards are the resources that must exist before a host uses the resolver: the rule group's
+	// association with the VPC (which waits for the rules) and the fail-closed setting.
+	Guards []pulumi.Resource
 }
 
 // HostDomains are the names the host resolves to do its work: the regional names of its
@@ -115,8 +114,8 @@ func InstanceDomain(region string) string {
 	return "*." + region + ".compute.internal"
 }
 
-// NewDNSFirewall builds the firewall and the query logging. Arguments are validated before
-// anything is registered.
+// NewDNSFirewall builds the firewall. Arguments are validated before anything is registered.
+// Hosts should depend on its Guards, so no host resolves a name before the firewall is in place.
 func NewDNSFirewall(
 	ctx *pulumi.Context, name string, args *DNSFirewallArgs, opts ...pulumi.ResourceOption,
 ) (*DNSFirewall, error) {
@@ -129,7 +128,8 @@ func NewDNSFirewall(
 	}
 
 	c := &DNSFirewall{}
-	if err := ctx.RegisterComponentResource("crucible:network:DnsFirewall", name, c, opts...); err != nil {
+	err := ctx.RegisterComponentResource("crucible:network:DnsFirewall", name, c, opts...)
+	if err != nil {
 		return nil, fmt.Errorf("network: dns firewall %q: %w", name, err)
 	}
 
@@ -142,15 +142,7 @@ func NewDNSFirewall(
 		}
 	}
 
-	if err := c.buildQueryLogging(ctx, name, args, parent); err != nil {
-		return nil, fmt.Errorf("network: dns firewall %q: %w", name, err)
-	}
-
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"ruleGroupId":       c.RuleGroupID,
-		"queryLogGroupName": c.QueryLogGroupName,
-		"queryLogGroupArn":  c.QueryLogGroupArn,
-	}); err != nil {
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"ruleGroupId": c.RuleGroupID}); err != nil {
 		return nil, fmt.Errorf("network: dns firewall %q: %w", name, err)
 	}
 
@@ -170,7 +162,8 @@ func (a *DNSFirewallArgs) allowedDomains() pulumi.StringArrayOutput {
 			buckets = append(buckets, auditBucket)
 		}
 
-		names := append(HostDomains(a.Region, a.DNSSuffix, a.Services, buckets), a.AllowedDomains...)
+		names := slices.Concat(HostDomains(a.Region, a.DNSSuffix, a.Services, buckets),
+			a.AllowedDomains)
 
 		return slices.Compact(slices.Sorted(slices.Values(names)))
 	}).(pulumi.StringArrayOutput)
@@ -179,32 +172,27 @@ func (a *DNSFirewallArgs) allowedDomains() pulumi.StringArrayOutput {
 func (c *DNSFirewall) buildFirewall(
 	ctx *pulumi.Context, name string, args *DNSFirewallArgs, parent pulumi.ResourceOption,
 ) error {
-	allowed, err := route53.NewResolverFirewallDomainList(ctx, name+"-allowed", &route53.ResolverFirewallDomainListArgs{
-		Domains: args.allowedDomains(),
-		Tags:    tags.Named(args.Tags, name+"-allowed"),
-	}, parent)
+	allowed, err := newDomainList(ctx, name+"-allowed", args.allowedDomains(), args.Tags, parent)
 	if err != nil {
-		return fmt.Errorf("allowed domain list: %w", err)
+		return err
 	}
 
-	everything, err := route53.NewResolverFirewallDomainList(ctx, name+"-everything", &route53.ResolverFirewallDomainListArgs{
-		Domains: pulumi.StringArray{pulumi.String(BlockEverythingDomain)},
-		Tags:    tags.Named(args.Tags, name+"-everything"),
-	}, parent)
+	everything := pulumi.StringArray{pulumi.String(BlockEverythingDomain)}.ToStringArrayOutput()
+
+	others, err := newDomainList(ctx, name+"-everything", everything, args.Tags, parent)
 	if err != nil {
-		return fmt.Errorf("block-all domain list: %w", err)
+		return err
 	}
 
-	group, err := route53.NewResolverFirewallRuleGroup(ctx, name+"-rules", &route53.ResolverFirewallRuleGroupArgs{
-		Tags: tags.Named(args.Tags, name+"-rules"),
-	}, parent)
+	group, err := route53.NewResolverFirewallRuleGroup(ctx, name+"-rules",
+		&route53.ResolverFirewallRuleGroupArgs{Tags: tags.Named(args.Tags, name+"-rules")}, parent)
 	if err != nil {
 		return fmt.Errorf("rule group: %w", err)
 	}
 
 	// The allowed names' answers may be CNAMEs into other AWS names; their owners, not the host,
 	// choose those targets, so the chain is trusted rather than blocked by the rule below.
-	allow, err := route53.NewResolverFirewallRule(ctx, name+"-allow", &route53.ResolverFirewallRuleArgs{
+	allow, err := newRule(ctx, name+"-allow", &route53.ResolverFirewallRuleArgs{
 		Name:                            pulumi.String(name + "-allow-listed-names"),
 		FirewallRuleGroupId:             group.ID(),
 		FirewallDomainListId:            allowed.ID(),
@@ -213,71 +201,75 @@ func (c *DNSFirewall) buildFirewall(
 		FirewallDomainRedirectionAction: pulumi.String(TrustRedirectionDomain),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("allow rule: %w", err)
+		return err
 	}
 
-	block, err := route53.NewResolverFirewallRule(ctx, name+"-block", &route53.ResolverFirewallRuleArgs{
+	block, err := newRule(ctx, name+"-block", &route53.ResolverFirewallRuleArgs{
 		Name:                 pulumi.String(name + "-block-every-other-name"),
 		FirewallRuleGroupId:  group.ID(),
-		FirewallDomainListId: everything.ID(),
+		FirewallDomainListId: others.ID(),
 		Priority:             pulumi.Int(BlockRulePriority),
 		Action:               pulumi.String("BLOCK"),
 		BlockResponse:        pulumi.String(BlockResponse),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("block rule: %w", err)
+		return err
 	}
 
-	// Associating an empty group would leave the resolver open until the rules land.
-	if _, err := route53.NewResolverFirewallRuleGroupAssociation(ctx, name+"-association", &route53.ResolverFirewallRuleGroupAssociationArgs{
+	association := &route53.ResolverFirewallRuleGroupAssociationArgs{
 		Name:                pulumi.String(name),
 		FirewallRuleGroupId: group.ID(),
 		VpcId:               args.VpcID,
 		Priority:            pulumi.Int(RuleGroupPriority),
 		Tags:                tags.Named(args.Tags, name+"-association"),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{allow, block})); err != nil {
+	}
+
+	// Associating an empty group would leave the resolver open until the rules land.
+	rulesFirst := pulumi.DependsOn([]pulumi.Resource{allow, block})
+	assoc, err := route53.NewResolverFirewallRuleGroupAssociation(ctx, name+"-association",
+		association, parent, rulesFirst)
+	if err != nil {
 		return fmt.Errorf("rule group association: %w", err)
 	}
 
 	// If the firewall cannot answer, the resolver refuses rather than resolving unfiltered.
-	if _, err := route53.NewResolverFirewallConfig(ctx, name+"-config", &route53.ResolverFirewallConfigArgs{
+	config := &route53.ResolverFirewallConfigArgs{
 		ResourceId:       args.VpcID,
 		FirewallFailOpen: pulumi.String(FirewallFailClosed),
-	}, parent); err != nil {
+	}
+	failClosed, err := route53.NewResolverFirewallConfig(ctx, name+"-config", config, parent)
+	if err != nil {
 		return fmt.Errorf("firewall config: %w", err)
 	}
 
 	c.RuleGroupID = group.ID().ToStringOutput()
+	c.Guards = []pulumi.Resource{assoc, failClosed}
 
 	return nil
 }
 
-func (c *DNSFirewall) buildQueryLogging(
-	ctx *pulumi.Context, name string, args *DNSFirewallArgs, parent pulumi.ResourceOption,
-) error {
-	group, err := newLogGroup(ctx, name+"-queries", args.QueryLog, args.Tags, parent)
+func newDomainList(
+	ctx *pulumi.Context, name string, domains pulumi.StringArrayOutput, common map[string]string,
+	parent pulumi.ResourceOption,
+) (*route53.ResolverFirewallDomainList, error) {
+	args := &route53.ResolverFirewallDomainListArgs{Domains: domains, Tags: tags.Named(common, name)}
+
+	list, err := route53.NewResolverFirewallDomainList(ctx, name, args, parent)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("domain list %s: %w", name, err)
 	}
 
-	cfg, err := route53.NewResolverQueryLogConfig(ctx, name+"-query-log", &route53.ResolverQueryLogConfigArgs{
-		DestinationArn: group.Arn,
-		Tags:           tags.Named(args.Tags, name+"-query-log"),
-	}, parent)
+	return list, nil
+}
+
+func newRule(
+	ctx *pulumi.Context, name string, args *route53.ResolverFirewallRuleArgs,
+	parent pulumi.ResourceOption,
+) (*route53.ResolverFirewallRule, error) {
+	rule, err := route53.NewResolverFirewallRule(ctx, name, args, parent)
 	if err != nil {
-		return fmt.Errorf("query log config: %w", err)
+		return nil, fmt.Errorf("rule %s: %w", name, err)
 	}
 
-	if _, err := route53.NewResolverQueryLogConfigAssociation(ctx, name+"-query-log-association",
-		&route53.ResolverQueryLogConfigAssociationArgs{
-			ResolverQueryLogConfigId: cfg.ID(),
-			ResourceId:               args.VpcID,
-		}, parent); err != nil {
-		return fmt.Errorf("query log association: %w", err)
-	}
-
-	c.QueryLogGroupName = group.Name
-	c.QueryLogGroupArn = group.Arn
-
-	return nil
+	return rule, nil
 }

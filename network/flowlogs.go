@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -20,6 +21,11 @@ const (
 	flowLogsService        = "vpc-flow-logs.amazonaws.com"
 )
 
+// FlowLogDefaultFormat is AWS's default version 2 record format, named explicitly because the
+// forensics readers parse exactly these fourteen fields.
+const FlowLogDefaultFormat = "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} " +
+	"${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"
+
 // FlowLogArgs configure a FlowLog component.
 type FlowLogArgs struct {
 	// VpcID is the VPC whose traffic is recorded. Required.
@@ -37,7 +43,7 @@ type FlowLogArgs struct {
 
 func (a *FlowLogArgs) validate() error {
 	if a.VpcID == nil || a.AccountID == "" || a.Partition == "" || a.Region == "" {
-		return fmt.Errorf("VpcID, AccountID, Partition and Region are required")
+		return errors.New("the VPC, account id, partition and region are required")
 	}
 
 	return a.Log.validate()
@@ -104,7 +110,9 @@ type FlowLog struct {
 }
 
 // NewFlowLog builds the flow log. Arguments are validated before anything is registered.
-func NewFlowLog(ctx *pulumi.Context, name string, args *FlowLogArgs, opts ...pulumi.ResourceOption) (*FlowLog, error) {
+func NewFlowLog(
+	ctx *pulumi.Context, name string, args *FlowLogArgs, opts ...pulumi.ResourceOption,
+) (*FlowLog, error) {
 	if args == nil {
 		return nil, fmt.Errorf("network: flow log %q: args are required", name)
 	}
@@ -177,6 +185,7 @@ func (c *FlowLog) build(ctx *pulumi.Context, name string, args *FlowLogArgs) err
 		LogDestination:         group.Arn,
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(FlowLogIntervalSeconds),
+		LogFormat:              pulumi.String(FlowLogDefaultFormat),
 		Tags:                   tags.Named(args.Tags, name),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{policy}))
 	if err != nil {

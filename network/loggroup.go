@@ -19,6 +19,9 @@ type LogGroupArgs struct {
 	KmsKeyArn pulumi.StringInput
 	// RetentionDays is how long events are kept. Required.
 	RetentionDays int
+	// DeleteEvidenceOnDestroy lets `pulumi destroy` delete the log group. Default false: it is
+	// retained, because deleting a sandbox must not delete the record of what ran in it.
+	DeleteEvidenceOnDestroy bool
 }
 
 func (l LogGroupArgs) validate() error {
@@ -46,7 +49,7 @@ func newLogGroup(
 		KmsKeyId:        l.KmsKeyArn,
 		RetentionInDays: pulumi.Int(l.RetentionDays),
 		Tags:            tags.Named(common, name),
-	}, parent)
+	}, parent, pulumi.RetainOnDelete(!l.DeleteEvidenceOnDestroy))
 	if err != nil {
 		return nil, fmt.Errorf("log group %s: %w", l.Name, err)
 	}

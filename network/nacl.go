@@ -74,14 +74,15 @@ func (c *Vpc) buildNetworkACL(
 		return fmt.Errorf("private network acl: %w", err)
 	}
 
-	for _, e := range PrivateSubnetAclEntries(args.CidrBlock, args.PrivateSubnetCidr, args.EgressPorts) {
+	entries := PrivateSubnetAclEntries(args.CidrBlock, args.PrivateSubnetCidr, args.EgressPorts)
+	for _, e := range entries {
 		direction := "in"
 		if e.Egress {
 			direction = "out"
 		}
 
 		ruleName := fmt.Sprintf("%s-private-acl-%s-%d", name, direction, e.RuleNumber)
-		if _, err := ec2.NewNetworkAclRule(ctx, ruleName, &ec2.NetworkAclRuleArgs{
+		rule, err := ec2.NewNetworkAclRule(ctx, ruleName, &ec2.NetworkAclRuleArgs{
 			NetworkAclId: acl.ID(),
 			RuleNumber:   pulumi.Int(e.RuleNumber),
 			Egress:       pulumi.Bool(e.Egress),
@@ -90,17 +91,24 @@ func (c *Vpc) buildNetworkACL(
 			CidrBlock:    pulumi.String(e.CidrBlock),
 			FromPort:     pulumi.Int(e.FromPort),
 			ToPort:       pulumi.Int(e.ToPort),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return fmt.Errorf("network acl rule %s: %w", ruleName, err)
 		}
+
+		c.Guards = append(c.Guards, rule)
 	}
 
-	if _, err := ec2.NewNetworkAclAssociation(ctx, name+"-private-acl-assoc", &ec2.NetworkAclAssociationArgs{
+	association := &ec2.NetworkAclAssociationArgs{
 		NetworkAclId: acl.ID(),
 		SubnetId:     private.subnet.ID(),
-	}, parent); err != nil {
+	}
+	assoc, err := ec2.NewNetworkAclAssociation(ctx, name+"-private-acl-assoc", association, parent)
+	if err != nil {
 		return fmt.Errorf("private network acl association: %w", err)
 	}
+
+	c.Guards = append(c.Guards, assoc)
 
 	c.PrivateNetworkACLID = acl.ID().ToStringOutput()
 

@@ -32,6 +32,10 @@ type Vpc struct {
 	// InterfaceEndpoints are the services that have an interface endpoint, defaults applied; the
 	// DNS Firewall allows their names.
 	InterfaceEndpoints []string
+	// Guards are the resources that must exist before a host runs in the subnet: the network ACL
+	// with its rules and association. Hosts depend on them by resource, not through the
+	// component, whose children are known only once each has started registering.
+	Guards []pulumi.Resource
 }
 
 // NewVpc builds the network. Arguments are validated before anything is registered.

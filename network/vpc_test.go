@@ -39,6 +39,8 @@ func baseArgs() network.VpcArgs {
 		CidrBlock:         netip.MustParsePrefix("10.20.0.0/16"),
 		PrivateSubnetCidr: netip.MustParsePrefix("10.20.8.0/24"),
 		PublicSubnetCidr:  netip.MustParsePrefix("10.20.9.0/24"),
+		AccountID:         "123456789012",
+		Partition:         "aws",
 		Tags:              map[string]string{"team": "evals"},
 	}
 }

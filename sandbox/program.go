@@ -38,9 +38,8 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 	name := ResourcePrefix
 	tags := s.ResourceTags()
 
-	if s.EnableNat {
-		_ = ctx.Log.Warn("enableNat is true: the host can reach the internet on its egress ports "+
-			"through a NAT gateway; set crucible:enableNat false for full isolation", nil)
+	for _, w := range weakenings(s) {
+		_ = ctx.Log.Warn(w, nil)
 	}
 
 	partition, err := aws.GetPartition(ctx, nil)
@@ -77,6 +76,11 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return err
 	}
 
+	guards, err := buildGuards(ctx, name, s, partition, vpc, role)
+	if err != nil {
+		return err
+	}
+
 	host, err := compute.NewHost(ctx, name+"-host", &compute.HostArgs{
 		VpcID:                 vpc.VpcID,
 		SubnetID:              vpc.PrivateSubnetID,
@@ -85,8 +89,9 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		InstanceType:          s.InstanceType,
 		AmiID:                 s.AmiID,
 		RootVolumeGiB:         s.RootVolumeGiB,
+		EgressPorts:           s.Containment.EgressPorts,
 		Tags:                  tags,
-	})
+	}, guards.hostDependencies(vpc))
 	if err != nil {
 		return err
 	}

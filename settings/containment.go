@@ -65,6 +65,28 @@ var containmentKeys = []Key{
 var domainPattern = regexp.MustCompile(
 	`^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
+// PublicSuffixWildcards are the allowed domains that cover every name under a public suffix,
+// such as *.com; they pass validation only with InsecureAllowPublicSuffixWildcards.
+func (c Containment) PublicSuffixWildcards() []string {
+	var out []string
+
+	for _, d := range c.AllowedDomains {
+		if base, ok := strings.CutPrefix(d, "*."); ok && isPublicSuffix(base) {
+			out = append(out, d)
+		}
+	}
+
+	return out
+}
+
+// isPublicSuffix reports whether a name is a public suffix by the Public Suffix List. Names under
+// an unknown top-level domain count as public: the list's default rule.
+func isPublicSuffix(name string) bool {
+	suffix, _ := publicsuffix.PublicSuffix(name)
+
+	return suffix == name
+}
+
 // containment reads and validates the containment keys; s holds the sandbox settings read so far.
 func (p *parser) containment(s *Settings) Containment {
 	c := Containment{
@@ -135,8 +157,7 @@ func normalizeDomain(d string, allowPublicSuffixWildcards bool) (string, error) 
 		return name, nil
 	}
 
-	// Names under an unknown top-level domain count as public: the list's default rule.
-	if suffix, _ := publicsuffix.PublicSuffix(base); suffix == base {
+	if isPublicSuffix(base) {
 		return "", fmt.Errorf("%q covers every name registered under the public suffix %q, "+
 			"and whoever registers one runs its DNS and reads the host's queries; name the "+
 			"domains you need, or set %s:insecureAllowPublicSuffixWildcards true", d, base,

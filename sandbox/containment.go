@@ -1,0 +1,98 @@
+package sandbox
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/crucible-sandbox/crucible/iam"
+	"github.com/crucible-sandbox/crucible/network"
+	"github.com/crucible-sandbox/crucible/settings"
+)
+
+// guards are the containment controls that must be in place before the host boots: the DNS
+// Firewall and the credential guard. The network ACL and endpoint policies are part of the VPC.
+type guards struct {
+	firewall *network.DNSFirewall
+	guard    *iam.CredentialGuard
+}
+
+// buildGuards builds the DNS Firewall on the VPC and the credential guard on the host's role.
+func buildGuards(
+	ctx *pulumi.Context, name string, s *settings.Settings, partition *aws.GetPartitionResult,
+	vpc *network.Vpc, role *iam.InstanceRole,
+) (*guards, error) {
+	firewall, err := network.NewDNSFirewall(ctx, name+"-dns-firewall", &network.DNSFirewallArgs{
+		VpcID:                   vpc.VpcID,
+		Region:                  s.Region,
+		DNSSuffix:               partition.DnsSuffix,
+		Services:                vpc.InterfaceEndpoints,
+		AllowedDomains:          s.Containment.AllowedDomains,
+		InsecureDisableFirewall: s.Containment.InsecureDisableDNSFirewall,
+		Tags:                    s.ResourceTags(),
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	guard, err := iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
+		RoleName:  role.RoleName,
+		Partition: partition.Partition,
+		Region:    s.Region,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	return &guards{firewall: firewall, guard: guard}, nil
+}
+
+// hostDependencies is what the host waits for, so that no instance runs, even for a moment,
+// with an open subnet, an unfiltered resolver or unguarded credentials.
+func (g *guards) hostDependencies(vpc *network.Vpc) pulumi.ResourceOption {
+	return pulumi.DependsOn(slices.Concat(vpc.Guards, g.firewall.Guards, g.guard.Guards))
+}
+
+// weakenings are the deploy-time warnings for the choices that weaken isolation, one sentence
+// each, naming the key that made the choice.
+func weakenings(s *settings.Settings) []string {
+	var out []string
+
+	if s.EnableNat {
+		out = append(out, fmt.Sprintf("%s:enableNat is true: the host can reach the internet "+
+			"through a NAT gateway on TCP %s; the DNS Firewall still refuses unlisted names, but "+
+			"connections to IP addresses get out. Set %s:enableNat false for full isolation",
+			settings.Namespace, joinPorts(s.Containment.EgressPorts), settings.Namespace))
+	}
+
+	if s.Containment.InsecureDisableDNSFirewall {
+		out = append(out, fmt.Sprintf("%s:insecureDisableDnsFirewall is true: the host "+
+			"resolves every DNS name, so data can leave inside DNS queries even without NAT; "+
+			"queries are still logged", settings.Namespace))
+	}
+
+	if broad := s.Containment.PublicSuffixWildcards(); len(broad) > 0 {
+		out = append(out, fmt.Sprintf("%s:allowedDomains holds %s, covering names anyone can "+
+			"register, whose DNS servers then receive the host's queries "+
+			"(%s:insecureAllowPublicSuffixWildcards is true)", settings.Namespace,
+			strings.Join(broad, ", "), settings.Namespace))
+	}
+
+	return out
+}
+
+func joinPorts(ports []int) string {
+	words := make([]string, 0, len(ports))
+	for _, p := range ports {
+		words = append(words, fmt.Sprint(p))
+	}
+
+	if len(words) == 1 {
+		return "port " + words[0]
+	}
+
+	return "ports " + strings.Join(words, ", ")
+}
