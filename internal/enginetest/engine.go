@@ -27,6 +27,10 @@ type Engine struct {
 	// CLI is the Pulumi binary; Plugin is the stand-in AWS provider installed into Home.
 	CLI, Plugin string
 
+	// CLIRoot holds CLI as bin/pulumi, the layout the Automation API and
+	// CRUCIBLE_PULUMI_CLI-style settings expect.
+	CLIRoot string
+
 	// Home is PULUMI_HOME; BackendURL is the file:// backend under a temporary directory.
 	Home, BackendURL string
 
@@ -49,7 +53,8 @@ func Start(t testing.TB) *Engine {
 		BackendURL: "file://" + filepath.ToSlash(t.TempDir()),
 	}
 
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: commandRoot(t, cli)})
+	e.CLIRoot = commandRoot(t, cli)
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.CLIRoot})
 	if err != nil {
 		t.Fatalf("enginetest: Pulumi CLI %s: %v", cli, err)
 	}

@@ -30,6 +30,10 @@ const (
 		"stand-in AWS plugin) and export the CRUCIBLE_PULUMI_CLI and CRUCIBLE_FAKEAWS_PLUGIN " +
 		"lines it prints"
 	pluginBinary = "pulumi-resource-aws"
+
+	// CreateDelayEnv, in an engine's environment, slows every create of the stand-in plugin by
+	// a Go duration, so a test can interrupt an update halfway through.
+	CreateDelayEnv = "CRUCIBLE_FAKEAWS_CREATE_DELAY"
 )
 
 // Unavailable skips the test because a service it needs is missing, or fails it when

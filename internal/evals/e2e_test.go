@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -22,21 +24,33 @@ const projectDir = "../.."
 
 type engineEvals struct {
 	*evals.Manager
-	backend *evals.AutoBackend
-	out     *bytes.Buffer
+	backend    *evals.AutoBackend
+	out        *bytes.Buffer
+	workspaces string
 }
 
 // startEvals returns a Manager on the real engine with the stand-in AWS plugin, running the
 // sandbox program, whose clock is now.
 func startEvals(t *testing.T, now func() time.Time) *engineEvals {
 	t.Helper()
-	e := enginetest.Start(t)
+	return managerOn(t, enginetest.Start(t), t.TempDir(), now, nil)
+}
+
+// managerOn returns a Manager on engine e with its workspaces under workspaces, adding env to
+// the environment of every Pulumi command (and so of the plugin).
+func managerOn(
+	t *testing.T, e *enginetest.Engine, workspaces string, now func() time.Time,
+	env map[string]string,
+) *engineEvals {
+	t.Helper()
+	vars := e.Env()
+	maps.Copy(vars, env)
 
 	backend, err := evals.NewAutoBackend(evals.AutoOptions{
 		URL:        e.BackendURL,
 		Command:    e.Command,
 		PulumiHome: e.Home,
-		Env:        e.Env(),
+		Env:        vars,
 		Program:    sandbox.WithConfigKeys,
 	})
 	require.NoError(t, err)
@@ -46,13 +60,14 @@ func startEvals(t *testing.T, now func() time.Time) *engineEvals {
 		Manager: evals.NewManager(evals.Options{
 			Backend:       backend,
 			ProjectDir:    projectDir,
-			WorkspaceRoot: t.TempDir(),
+			WorkspaceRoot: workspaces,
 			Out:           &lockedWriter{w: out},
 			Now:           now,
 			Owner:         "e2e",
 		}),
-		backend: backend,
-		out:     out,
+		backend:    backend,
+		out:        out,
+		workspaces: workspaces,
 	}
 }
 
@@ -116,9 +131,51 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, names, "eval-lifecycle-1_9eb483e1a15a", "down removes the stack")
 
+	assert.NoFileExists(t, filepath.Join(ev.workspaces, "eval-lifecycle-1_9eb483e1a15a",
+		"Pulumi.eval-lifecycle-1_9eb483e1a15a.yaml"),
+		"a removed stack's settings (and encryption salt) must not pass to a new one")
+
 	again, err := ev.Down(ctx, "Lifecycle 1")
 	require.NoError(t, err)
 	assert.True(t, again.AlreadyRemoved)
+}
+
+// TestAnInterruptedUpResumes cancels an update halfway, as Ctrl-C does, and checks that the
+// stack stays, reads as failed, and that the next eval up finishes the job without redoing it.
+func TestAnInterruptedUpResumes(t *testing.T) {
+	e := enginetest.Start(t)
+	workspaces := t.TempDir()
+	slow := managerOn(t, e, workspaces, time.Now, map[string]string{
+		enginetest.CreateDelayEnv: "400ms",
+	})
+
+	// Interrupt as soon as the first resource is created: with every create slowed down, the
+	// resources that depend on it are still to come.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	slow.out.Reset()
+	slow.Manager = evals.NewManager(evals.Options{
+		Backend: slow.backend, ProjectDir: projectDir, WorkspaceRoot: workspaces,
+		Out: &cancelOnWrite{w: slow.out, marker: " created (", cancel: cancel},
+	})
+	_, err := slow.Up(ctx, evals.UpRequest{ID: "resume-1"})
+	require.Error(t, err, "the update must still be running when it is interrupted:\n%s",
+		slow.out)
+	assert.Contains(t, err.Error(), `evaluation "resume-1": update of stack eval-resume-1 was `+
+		"interrupted; the stack stays: run `crucible eval up resume-1` to resume")
+
+	ev := managerOn(t, e, workspaces, time.Now, nil)
+	list, err := ev.List(context.Background())
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, evals.StateFailed, list[0].State)
+
+	res, err := ev.Up(context.Background(), evals.UpRequest{ID: "resume-1"})
+	require.NoError(t, err, "eval up after the interruption; progress:\n%s", ev.out)
+	assert.Positive(t, res.Changes["same"], "what the interrupted update created is kept")
+	assert.Positive(t, res.Changes["create"], "the rest is created now")
+	assert.Regexp(t, `^aws ssm start-session --target i-[0-9a-f]{17} --region us-east-1$`,
+		res.Outputs["connectCommand"])
 }
 
 // TestConcurrentEvaluationsAndReap brings five evaluations up at once, with a second start of
@@ -194,4 +251,22 @@ func TestConcurrentEvaluationsAndReap(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"batch-2", "batch-3", "batch-4"}, left,
 		"reap removes only the expired evaluations")
+}
+
+// cancelOnWrite cancels a context once the progress it passes on shows marker.
+type cancelOnWrite struct {
+	mu     sync.Mutex
+	w      *bytes.Buffer
+	marker string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, err := c.w.Write(p)
+	if bytes.Contains(c.w.Bytes(), []byte(c.marker)) {
+		c.cancel()
+	}
+	return n, err
 }
