@@ -263,6 +263,7 @@ func newEvalConnectCmd(g *evalFlags) *cobra.Command {
 // involved. Ctrl-C belongs to the session, so it is not caught here.
 func runSession(cmd *cobra.Command, command string) error {
 	argv := strings.Fields(command)
+	//nolint:gosec // the command is the stack's own connectCommand output
 	session := exec.CommandContext(cmd.Context(), argv[0], argv[1:]...)
 	session.Stdin, session.Stdout, session.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
 	signal.Ignore(os.Interrupt)

@@ -133,7 +133,7 @@ func TestEvalCommandsOnTheEngine(t *testing.T) {
 	assert.Regexp(t, `^Evaluation cli-1 was already removed \(stack eval-cli-1, \S+\); `+
 		`nothing to do\.\n`, out)
 
-	out, code, err := runEval(t, "down", "never-was")
+	_, code, err := runEval(t, "down", "never-was")
 	require.Error(t, err)
 	assert.Equal(t, exitFailure, code)
 	assert.Contains(t, err.Error(), `no evaluation "never-was" (stack eval-never-was) in backend `+

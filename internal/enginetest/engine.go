@@ -74,7 +74,7 @@ func commandRoot(t testing.TB, cli string) string {
 	}
 
 	root := t.TempDir()
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(root, "bin"), 0o700); err != nil {
 		t.Fatalf("enginetest: CLI root: %v", err)
 	}
 	abs, err := filepath.Abs(cli)
@@ -125,7 +125,7 @@ func (e *Engine) Environ() []string {
 // Run runs the CLI with args in dir (the current directory when empty) and returns its
 // combined output.
 func (e *Engine) Run(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, e.CLI, args...)
+	cmd := exec.CommandContext(ctx, e.CLI, args...) //nolint:gosec // the test's own Pulumi CLI
 	cmd.Dir = dir
 	cmd.Env = e.Environ()
 	var out bytes.Buffer

@@ -79,7 +79,7 @@ func cacheDir() string {
 }
 
 func checkExecutable(path string) error {
-	info, err := os.Stat(path)
+	info, err := os.Stat(path) //nolint:gosec // a path the test runner configured
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func buildPlugin() (string, error) {
 	}
 	out := filepath.Join(dir, pluginBinary)
 
-	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws")
+	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws") //nolint:gosec // a temporary path
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
