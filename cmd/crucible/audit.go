@@ -338,12 +338,16 @@ func newAuditExportCmd() *cobra.Command {
 	return cmd
 }
 
+// shellQuote quotes a path for the command the export suggests, so it can be pasted as shown.
 func shellQuote(s string) string {
-	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '_' || r == '-' || r >= 'a' && r <= 'z' ||
-			r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
-	}) {
+	if s != "" && !strings.ContainsFunc(s, needsShellQuote) {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func needsShellQuote(r rune) bool {
+	plain := r == '/' || r == '.' || r == '_' || r == '-' || r >= 'a' && r <= 'z' ||
+		r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	return !plain
 }

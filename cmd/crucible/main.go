@@ -48,6 +48,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newRenderCmd())
 	root.AddCommand(newCheckCmd())
 	root.AddCommand(newAuditCmd())
+	root.AddCommand(newEvalCmd())
 
 	return root
 }

@@ -27,8 +27,8 @@ type Deployment struct {
 // exportDocument is the part of `pulumi stack export` (and of `crucible render --json`) the check
 // reads.
 type exportDocument struct {
-	Version    int              `json:"version"`
-	Deployment *json.RawMessage `json:"deployment"`
+	Version    int                   `json:"version"`
+	Deployment *apitype.DeploymentV3 `json:"deployment"`
 }
 
 // ReadDeployment reads a `pulumi stack export` document, or the JSON of `crucible render`, which
@@ -45,13 +45,8 @@ func ReadDeployment(r io.Reader) (Deployment, error) {
 			apitype.DeploymentSchemaVersionCurrent)
 	}
 
-	var dep apitype.DeploymentV3
-	if err := json.Unmarshal(*doc.Deployment, &dep); err != nil {
-		return Deployment{}, fmt.Errorf("check: reading the deployment: %w", err)
-	}
-
 	out := Deployment{}
-	for i, res := range dep.Resources {
+	for i, res := range doc.Deployment.Resources {
 		if res.URN == "" || res.Type == "" {
 			return Deployment{}, fmt.Errorf("check: deployment resource %d has no urn or type", i)
 		}

@@ -30,6 +30,10 @@ const (
 		"stand-in AWS plugin) and export the CRUCIBLE_PULUMI_CLI and CRUCIBLE_FAKEAWS_PLUGIN " +
 		"lines it prints"
 	pluginBinary = "pulumi-resource-aws"
+
+	// CreateDelayEnv, in an engine's environment, slows every create of the stand-in plugin by
+	// a Go duration, so a test can interrupt an update halfway through.
+	CreateDelayEnv = "CRUCIBLE_FAKEAWS_CREATE_DELAY"
 )
 
 // Unavailable skips the test because a service it needs is missing, or fails it when
@@ -75,7 +79,7 @@ func cacheDir() string {
 }
 
 func checkExecutable(path string) error {
-	info, err := os.Stat(path)
+	info, err := os.Stat(path) //nolint:gosec // a path the test runner configured
 	if err != nil {
 		return err
 	}
@@ -125,7 +129,7 @@ func buildPlugin() (string, error) {
 	}
 	out := filepath.Join(dir, pluginBinary)
 
-	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws")
+	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws") //nolint:gosec // a temporary path
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

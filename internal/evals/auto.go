@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -276,17 +279,17 @@ func (s *autoStack) Destroy(ctx context.Context, progress io.Writer) error {
 	}
 
 	var stderr bytes.Buffer
-	_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(progress),
+	_, err := s.stack.Destroy(ctx, optdestroy.Remove(), optdestroy.ProgressStreams(progress),
 		optdestroy.ErrorProgressStreams(&stderr))
 	if err != nil {
-		return conciseError("pulumi destroy", err, &stderr)
+		return conciseError("pulumi destroy --remove", err, &stderr)
 	}
-	return nil
-}
 
-func (s *autoStack) Remove(ctx context.Context) error {
-	if err := s.stack.Workspace().RemoveStack(ctx, s.stack.Name()); err != nil {
-		return conciseError("pulumi stack rm", err, nil)
+	// The stack's settings file would hand its encryption salt to a new stack of the same
+	// name, which then could not be opened with another passphrase.
+	settings := filepath.Join(s.stack.Workspace().WorkDir(), "Pulumi."+s.stack.Name()+".yaml")
+	if err := os.Remove(settings); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("stack removed, but not its settings file: %w", err)
 	}
 	return nil
 }

@@ -19,8 +19,8 @@ const BackendEnv = "PULUMI_BACKEND_URL"
 
 // Passphrase environment variables of Pulumi's passphrase secrets provider.
 const (
-	PassphraseEnv     = "PULUMI_CONFIG_PASSPHRASE"
-	PassphraseFileEnv = "PULUMI_CONFIG_PASSPHRASE_FILE"
+	PassphraseEnv     = "PULUMI_CONFIG_PASSPHRASE"      //nolint:gosec // a variable's name
+	PassphraseFileEnv = "PULUMI_CONFIG_PASSPHRASE_FILE" //nolint:gosec // a variable's name
 )
 
 // dataDir is where evaluations keep their local state: the default backend and the workspace
@@ -83,6 +83,7 @@ func ensureFileBackend(raw string, u *url.URL) error {
 	if dir == "" {
 		return backendError(raw)
 	}
+	//nolint:gosec // the operator's own --backend directory
 	if err := os.MkdirAll(filepath.FromSlash(dir), 0o700); err != nil {
 		return fmt.Errorf("--backend %s: %w", raw, err)
 	}

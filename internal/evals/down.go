@@ -81,10 +81,6 @@ func (m *Manager) Down(ctx context.Context, id string) (*DownResult, error) {
 		return nil, fmt.Errorf("evaluation %q: destroying stack %s failed; the stack stays: "+
 			"run `crucible eval down %s` again: %w", t.id, t.stack, shellArg(t.id), err)
 	}
-	if err := stack.Remove(ctx); err != nil {
-		return nil, fmt.Errorf("evaluation %q: resources destroyed, but removing stack %s "+
-			"failed; run `crucible eval down %s` again: %w", t.id, t.stack, shellArg(t.id), err)
-	}
 
 	result := &DownResult{
 		ID: t.id, Stack: t.stack, Removed: m.opts.Now().UTC(), Evidence: evidenceFrom(outputs),

@@ -25,8 +25,8 @@ func TestDownDestroysRemovesAndSaysWhereTheEvidenceIs(t *testing.T) {
 		},
 	}, res)
 	assert.False(t, tm.backend.has("eval-run-42"))
-	assert.Equal(t, []string{"select eval-run-42", "destroy eval-run-42", "rm eval-run-42"},
-		tm.backend.Calls()[len(tm.backend.Calls())-3:])
+	assert.Equal(t, []string{"select eval-run-42", "destroy eval-run-42"},
+		tm.backend.Calls()[len(tm.backend.Calls())-2:])
 }
 
 func TestDownOfARemovedEvaluationIsANoOpThatRepeatsTheEvidence(t *testing.T) {

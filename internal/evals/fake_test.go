@@ -2,7 +2,6 @@ package evals
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -190,17 +189,6 @@ func (s *fakeStack) Destroy(context.Context, io.Writer) error {
 	s.b.record("destroy %s", s.name)
 	if s.b.destroyErr != nil {
 		return s.b.destroyErr
-	}
-	s.outputs = Outputs{}
-	return nil
-}
-
-func (s *fakeStack) Remove(context.Context) error {
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	s.b.record("rm %s", s.name)
-	if len(s.outputs) > 0 {
-		return errors.New("stack still has resources")
 	}
 	delete(s.b.stacks, s.name)
 	return nil

@@ -106,22 +106,31 @@ func (m *Manager) describe(
 
 // Connect returns the command that opens a session on the evaluation's host.
 func (m *Manager) Connect(ctx context.Context, id string) (string, error) {
-	t, err := m.resolve(id)
+	outputs, err := m.Outputs(ctx, id)
 	if err != nil {
 		return "", err
-	}
-	stack, err := m.open(ctx, t)
-	if err != nil {
-		return "", err
-	}
-	outputs, err := stack.Outputs(ctx)
-	if err != nil {
-		return "", fmt.Errorf("evaluation %q: outputs: %w", t.id, err)
 	}
 	command := outputs[OutputConnectCommand]
 	if command == "" {
 		return "", fmt.Errorf("evaluation %q has no %s output: its update has not succeeded; "+
-			"run `crucible eval up %s`", t.id, OutputConnectCommand, shellArg(t.id))
+			"run `crucible eval up %s`", id, OutputConnectCommand, shellArg(id))
 	}
 	return command, nil
+}
+
+// Outputs returns the stack outputs of an evaluation, read from the backend it lives in.
+func (m *Manager) Outputs(ctx context.Context, id string) (Outputs, error) {
+	t, err := m.resolve(id)
+	if err != nil {
+		return nil, err
+	}
+	stack, err := m.open(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := stack.Outputs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation %q: outputs: %w", t.id, err)
+	}
+	return outputs, nil
 }

@@ -52,11 +52,9 @@ type Stack interface {
 	// "in-progress", or "" when it has none.
 	LastUpdate(ctx context.Context) (string, error)
 
-	// Destroy deletes the stack's resources (those marked retainOnDelete stay in AWS).
+	// Destroy deletes the stack's resources (those marked retainOnDelete stay in AWS), then
+	// the stack itself. When it fails, the stack stays.
 	Destroy(ctx context.Context, progress io.Writer) error
-
-	// Remove deletes the stack itself; its resources must be destroyed first.
-	Remove(ctx context.Context) error
 }
 
 // Update is the outcome of a successful `up`.

@@ -52,7 +52,10 @@ func (s PulumiStack) ReadOutputs(ctx context.Context) ([]byte, error) {
 		cli = "pulumi"
 	}
 
-	cmd := exec.CommandContext(ctx, cli, "stack", "output", "--json", "--stack", s.Name)
+	// The binary is the operator's choice (CRUCIBLE_PULUMI_CLI) and arguments are not parsed
+	// by a shell.
+	cmd := exec.CommandContext(ctx, cli, //nolint:gosec // see above
+		"stack", "output", "--json", "--stack", s.Name)
 	cmd.Dir = s.Dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -53,4 +54,18 @@ func TestUpdateKeepsComputedFieldsButFollowsTheNewInputs(t *testing.T) {
 		"privateIp": resource.NewStringProperty("10.0.2.14"),
 	}, keptState(oldInputs, oldOutputs, newInputs),
 		"the address AWS assigned stays; tagsAll is left for mockcloud to recompute")
+}
+
+func TestCreateDelayIsReadFromTheHarnessVariable(t *testing.T) {
+	assert.Equal(t, enginetest.CreateDelayEnv, CreateDelayEnv)
+
+	t.Setenv(CreateDelayEnv, "250ms")
+	p, err := newProviderFromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, 250*time.Millisecond, p.createDelay)
+
+	t.Setenv(CreateDelayEnv, "soon")
+	_, err = newProviderFromEnv()
+	require.Error(t, err)
+	assert.Equal(t, `CRUCIBLE_FAKEAWS_CREATE_DELAY="soon": want a duration such as 500ms`, err.Error())
 }

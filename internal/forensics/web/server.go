@@ -125,7 +125,8 @@ func (h *Handler) render(w http.ResponseWriter, name string, data any) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	io.WriteString(w, page.String())
+	// A client that went away is no error of the server's.
+	_, _ = io.WriteString(w, page.String())
 }
 
 type indexData struct {

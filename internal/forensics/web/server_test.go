@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -29,14 +28,19 @@ func hostileTimeline(t testing.TB) *forensics.Timeline {
 	return tl
 }
 
-func get(t *testing.T, h http.Handler, method, path, host string) (*http.Response, string) {
+// reply is what the handler answered.
+type reply struct {
+	StatusCode int
+	Header     http.Header
+}
+
+func get(t *testing.T, h http.Handler, method, path, host string) (reply, string) {
 	t.Helper()
 	req := httptest.NewRequest(method, path, nil)
 	req.Host = host
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	body, _ := io.ReadAll(rec.Result().Body)
-	return rec.Result(), string(body)
+	return reply{StatusCode: rec.Code, Header: rec.Header()}, rec.Body.String()
 }
 
 func newTestHandler(t *testing.T) *Handler {
