@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -41,11 +42,11 @@ const DefaultRootVolumeGiB = 30
 
 func (a *HostArgs) validate() error {
 	if a.VpcID == nil || a.SubnetID == nil || a.InstanceProfileName == nil {
-		return fmt.Errorf("VpcID, SubnetID and InstanceProfileName are required")
+		return errors.New("the VPC, subnet and instance profile are required")
 	}
 
 	if a.InstanceType == "" {
-		return fmt.Errorf("InstanceType is required")
+		return errors.New("the instance type is required")
 	}
 
 	if a.RootVolumeGiB == 0 {

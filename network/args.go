@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 )
@@ -36,11 +37,11 @@ type VpcArgs struct {
 // validate checks the arguments and fills defaults; it runs before any child is registered.
 func (a *VpcArgs) validate() error {
 	if a.Region == "" {
-		return fmt.Errorf("Region is required")
+		return errors.New("region is required")
 	}
 
 	if !a.CidrBlock.IsValid() || !a.PrivateSubnetCidr.IsValid() {
-		return fmt.Errorf("CidrBlock and PrivateSubnetCidr are required")
+		return errors.New("the VPC and private subnet blocks are required")
 	}
 
 	if !a.CidrBlock.Overlaps(a.PrivateSubnetCidr) || a.PrivateSubnetCidr.Bits() < a.CidrBlock.Bits() {
@@ -49,7 +50,7 @@ func (a *VpcArgs) validate() error {
 
 	if a.EnableNat {
 		if !a.PublicSubnetCidr.IsValid() {
-			return fmt.Errorf("PublicSubnetCidr is required with EnableNat")
+			return errors.New("the public subnet block is required with NAT")
 		}
 
 		if a.PublicSubnetCidr.Overlaps(a.PrivateSubnetCidr) {

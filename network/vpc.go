@@ -86,7 +86,7 @@ func (c *Vpc) build(ctx *pulumi.Context, name string, args *VpcArgs) error {
 	// lands in it by accident can talk to anything.
 	if _, err := ec2.NewDefaultSecurityGroup(ctx, name+"-default-sg", &ec2.DefaultSecurityGroupArgs{
 		VpcId: vpc.ID(),
-		Tags:  tags.Named(args.Tags, name+"-default-sg-unused"),
+		Tags:  tags.Named(args.Tags, name+"-default-sg"),
 	}, parent); err != nil {
 		return fmt.Errorf("default security group: %w", err)
 	}

@@ -17,14 +17,6 @@ const packName = "crucible"
 // packVersion is the pack's version; bump it when a rule changes what it accepts.
 var packVersion = semver.MustParse("1.0.0")
 
-// The two advisory policies that carry every rule's "could not be checked" findings. A rule's own
-// policy may be mandatory, and an unknown value must never block a preview, so these findings go
-// out under a policy of their own; the message names the rule.
-const (
-	uncheckedResourcePolicy = "unchecked-values"
-	uncheckedStackPolicy    = "unchecked-stack-values"
-)
-
 // newPack registers one policy per rule, at the rule's default level, plus the two policies for
 // unknown values. The engine applies levels from a policy configuration file on top.
 func newPack(all []rules.Rule) (policyx.PolicyPack, error) {
@@ -40,7 +32,7 @@ func newPack(all []rules.Rule) (policyx.PolicyPack, error) {
 	}
 
 	policies = append(policies,
-		policyx.NewResourceValidationPolicy(uncheckedResourcePolicy,
+		policyx.NewResourceValidationPolicy(rules.UncheckedResourcePolicy,
 			policyx.ResourceValidationPolicyArgs{
 				Description: "A rule could not check a resource: a value it needs is unknown " +
 					"until the deployment runs. Run `pulumi preview` again after the update, " +
@@ -50,7 +42,7 @@ func newPack(all []rules.Rule) (policyx.PolicyPack, error) {
 					return reportUnchecked(all, args)
 				},
 			}),
-		policyx.NewStackValidationPolicy(uncheckedStackPolicy, policyx.StackValidationPolicyArgs{
+		policyx.NewStackValidationPolicy(rules.UncheckedStackPolicy, policyx.StackValidationPolicyArgs{
 			Description: "A stack rule could not relate resources: a reference it follows is " +
 				"unknown until the deployment runs.",
 			EnforcementLevel: policyx.EnforcementLevelAdvisory,

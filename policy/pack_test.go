@@ -45,6 +45,17 @@ func policyByName(t *testing.T, pack policyx.PolicyPack, name string) policyx.Po
 	return nil
 }
 
+// validatorOf finds a resource policy of the pack by name.
+func validatorOf(t *testing.T, pack policyx.PolicyPack, name string,
+) policyx.ResourceValidationPolicy {
+	t.Helper()
+
+	p, ok := policyByName(t, pack, name).(policyx.ResourceValidationPolicy)
+	require.True(t, ok, "%s is a resource policy", name)
+
+	return p
+}
+
 func analyzerResource(typ, urn string, props map[string]any) policyx.AnalyzerResource {
 	return policyx.AnalyzerResource{
 		Type: typ, URN: urn,
@@ -67,9 +78,9 @@ func TestThePackRegistersEveryRuleAtItsLevel(t *testing.T) {
 	}
 
 	assert.Equal(t, policyx.EnforcementLevelAdvisory,
-		policyByName(t, pack, uncheckedResourcePolicy).EnforcementLevel())
+		policyByName(t, pack, rules.UncheckedResourcePolicy).EnforcementLevel())
 	assert.Equal(t, policyx.EnforcementLevelAdvisory,
-		policyByName(t, pack, uncheckedStackPolicy).EnforcementLevel())
+		policyByName(t, pack, rules.UncheckedStackPolicy).EnforcementLevel())
 	assert.Len(t, pack.Policies(), len(rules.All())+2)
 }
 
@@ -83,7 +94,7 @@ func TestAResourcePolicyReportsViolationsAndLeavesUnknownsToTheAdvisoryPolicy(t 
 	}})
 
 	mandatory := &recorder{}
-	rule := policyByName(t, pack, rules.NoIngressFromAnywhere.ID).(policyx.ResourceValidationPolicy)
+	rule := validatorOf(t, pack, rules.NoIngressFromAnywhere.ID)
 	require.NoError(t, rule.Validate(context.Background(),
 		policyx.ResourceValidationArgs{Manager: mandatory, Resource: group}))
 	assert.Equal(t, []string{
@@ -91,7 +102,7 @@ func TestAResourcePolicyReportsViolationsAndLeavesUnknownsToTheAdvisoryPolicy(t 
 	}, mandatory.reports)
 
 	advisory := &recorder{}
-	unchecked := policyByName(t, pack, uncheckedResourcePolicy).(policyx.ResourceValidationPolicy)
+	unchecked := validatorOf(t, pack, rules.UncheckedResourcePolicy)
 	require.NoError(t, unchecked.Validate(context.Background(),
 		policyx.ResourceValidationArgs{Manager: advisory, Resource: group}))
 	assert.Equal(t, []string{

@@ -5,26 +5,29 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the CLI and returns the process exit status.
-func run(args []string) int {
+// run executes the CLI and returns the process exit status; tests call it with buffers.
+func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 
 	err := root.Execute()
 	if err == nil {
 		return 0
 	}
 
-	fmt.Fprintln(os.Stderr, "crucible: "+err.Error())
+	fmt.Fprintln(stderr, "crucible: "+err.Error())
 
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -43,6 +46,9 @@ func newRootCmd() *cobra.Command {
 	}
 
 	root.AddCommand(newRenderCmd())
+	root.AddCommand(newCheckCmd())
+	root.AddCommand(newAuditCmd())
+	root.AddCommand(newEvalCmd())
 
 	return root
 }

@@ -27,6 +27,10 @@ type Engine struct {
 	// CLI is the Pulumi binary; Plugin is the stand-in AWS provider installed into Home.
 	CLI, Plugin string
 
+	// CLIRoot holds CLI as bin/pulumi, the layout the Automation API and
+	// CRUCIBLE_PULUMI_CLI-style settings expect.
+	CLIRoot string
+
 	// Home is PULUMI_HOME; BackendURL is the file:// backend under a temporary directory.
 	Home, BackendURL string
 
@@ -49,7 +53,8 @@ func Start(t testing.TB) *Engine {
 		BackendURL: "file://" + filepath.ToSlash(t.TempDir()),
 	}
 
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: commandRoot(t, cli)})
+	e.CLIRoot = commandRoot(t, cli)
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: e.CLIRoot})
 	if err != nil {
 		t.Fatalf("enginetest: Pulumi CLI %s: %v", cli, err)
 	}
@@ -69,7 +74,7 @@ func commandRoot(t testing.TB, cli string) string {
 	}
 
 	root := t.TempDir()
-	if err := os.Mkdir(filepath.Join(root, "bin"), 0o755); err != nil {
+	if err := os.Mkdir(filepath.Join(root, "bin"), 0o700); err != nil {
 		t.Fatalf("enginetest: CLI root: %v", err)
 	}
 	abs, err := filepath.Abs(cli)
@@ -120,7 +125,7 @@ func (e *Engine) Environ() []string {
 // Run runs the CLI with args in dir (the current directory when empty) and returns its
 // combined output.
 func (e *Engine) Run(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, e.CLI, args...)
+	cmd := exec.CommandContext(ctx, e.CLI, args...) //nolint:gosec // the test's own Pulumi CLI
 	cmd.Dir = dir
 	cmd.Env = e.Environ()
 	var out bytes.Buffer

@@ -66,3 +66,9 @@ func TestEngineRunsTheStandInProviderThroughALifecycle(t *testing.T) {
 	assert.Equal(t, map[string]int{"delete": 2}, *destroyed.Summary.ResourceChanges,
 		"destroy deletes the VPC and the stack")
 }
+
+func TestPinnedAWSPluginVersionMatchesGoMod(t *testing.T) {
+	assert.Equal(t, enginetest.ModuleVersion(t, "github.com/pulumi/pulumi-aws/sdk/v6"),
+		enginetest.AWSPluginVersion,
+		"the stand-in is installed as the plugin version the typed SDK in go.mod asks for")
+}

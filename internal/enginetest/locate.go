@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/mod/modfile"
 )
 
 const (
@@ -28,6 +30,10 @@ const (
 		"stand-in AWS plugin) and export the CRUCIBLE_PULUMI_CLI and CRUCIBLE_FAKEAWS_PLUGIN " +
 		"lines it prints"
 	pluginBinary = "pulumi-resource-aws"
+
+	// CreateDelayEnv, in an engine's environment, slows every create of the stand-in plugin by
+	// a Go duration, so a test can interrupt an update halfway through.
+	CreateDelayEnv = "CRUCIBLE_FAKEAWS_CREATE_DELAY"
 )
 
 // Unavailable skips the test because a service it needs is missing, or fails it when
@@ -73,7 +79,7 @@ func cacheDir() string {
 }
 
 func checkExecutable(path string) error {
-	info, err := os.Stat(path)
+	info, err := os.Stat(path) //nolint:gosec // a path the test runner configured
 	if err != nil {
 		return err
 	}
@@ -123,7 +129,7 @@ func buildPlugin() (string, error) {
 	}
 	out := filepath.Join(dir, pluginBinary)
 
-	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws")
+	cmd := exec.Command("go", "build", "-o", out, "./tests/fakeaws") //nolint:gosec // a temporary path
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -145,4 +151,31 @@ func moduleRoot() (string, error) {
 		return "", errors.New("go env GOMOD: not inside the crucible module")
 	}
 	return filepath.Dir(gomod), nil
+}
+
+// ModuleVersion returns the version go.mod requires of module, so tests can keep the versions
+// pinned in code equal to it.
+func ModuleVersion(t testing.TB, module string) string {
+	t.Helper()
+
+	root, err := moduleRoot()
+	if err != nil {
+		t.Fatalf("enginetest: %v", err)
+	}
+	path := filepath.Join(root, "go.mod")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("enginetest: %v", err)
+	}
+	f, err := modfile.ParseLax(path, data, nil)
+	if err != nil {
+		t.Fatalf("enginetest: %s: %v", path, err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == module {
+			return r.Mod.Version
+		}
+	}
+	t.Fatalf("enginetest: %s does not require %s", path, module)
+	return ""
 }

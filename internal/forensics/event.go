@@ -133,8 +133,3 @@ type APICall struct {
 	SourceIPAddress string `json:"sourceIPAddress,omitempty"`
 	EventID         string `json:"eventID,omitempty"`
 }
-
-// blockedVerdict reports whether a verdict means the sandbox stopped the action.
-func blockedVerdict(v string) bool {
-	return v == VerdictBlock || v == VerdictReject || v == VerdictDenied
-}

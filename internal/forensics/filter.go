@@ -53,6 +53,24 @@ func (f Filter) inWindow(t time.Time) bool {
 	return f.Until.IsZero() || t.Before(f.Until)
 }
 
+// trailDeliveryMargin bounds how long after a call CloudTrail delivers the file holding it
+// (typically minutes), generously.
+const trailDeliveryMargin = time.Hour
+
+// coversDeliveryDay reports whether a CloudTrail log file delivered on day (YYYY/MM/DD, from its
+// key) can hold records in the window. A file is delivered after the calls it holds, so days
+// before the window's start cannot, and days after its end plus the delivery margin cannot.
+func (f Filter) coversDeliveryDay(day string) bool {
+	d, err := time.Parse("2006/01/02", day)
+	if err != nil {
+		return false
+	}
+	if !f.Since.IsZero() && !d.AddDate(0, 0, 1).After(f.Since) {
+		return false
+	}
+	return f.Until.IsZero() || d.Before(f.Until.Add(trailDeliveryMargin))
+}
+
 // ParseTime reads a --since/--until value: an RFC 3339 time ("2025-03-01T10:00:00Z"), a date
 // ("2025-03-01", midnight UTC) or a duration before now ("90m", "2h").
 func ParseTime(flag, value string, now time.Time) (time.Time, error) {

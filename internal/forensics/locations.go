@@ -43,37 +43,48 @@ var (
 // `pulumi stack output --json` (a JSON object of output name to value). Outputs that are
 // absent leave their source unread; region and instanceId are required.
 func LocationsFromOutputs(data []byte) (Locations, error) {
-	var outputs map[string]any
-	if err := json.Unmarshal(data, &outputs); err != nil {
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return Locations{}, fmt.Errorf("forensics: stack outputs are not a JSON object: %w", err)
 	}
 
-	var loc Locations
-	fields := []struct {
-		name string
-		dst  *string
-	}{
-		{OutputRegion, &loc.Region},
-		{OutputInstanceID, &loc.InstanceID},
-		{OutputAuditBucketName, &loc.AuditBucketName},
-		{OutputAuditTranscriptPrefix, &loc.AuditTranscriptPrefix},
-		{OutputSessionLogGroupName, &loc.SessionLogGroupName},
-		{OutputDNSQueryLogGroupName, &loc.DNSQueryLogGroupName},
-		{OutputFlowLogGroupName, &loc.FlowLogGroupName},
+	outputs := map[string]string{}
+	for name, v := range raw {
+		switch v := v.(type) {
+		case nil:
+		case string:
+			outputs[name] = v
+		default:
+			if isLocationOutput(name) {
+				return Locations{}, fmt.Errorf("forensics: stack output %s is %T, want a string",
+					name, v)
+			}
+		}
 	}
-	for _, f := range fields {
-		v, ok := outputs[f.name]
-		if !ok || v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			return Locations{}, fmt.Errorf("forensics: stack output %s is %T, want a string",
-				f.name, v)
-		}
-		*f.dst = s
+	return LocationsFromOutputMap(outputs)
+}
+
+// LocationsFromOutputMap reads the evidence locations from stack outputs rendered as strings.
+func LocationsFromOutputMap(outputs map[string]string) (Locations, error) {
+	loc := Locations{
+		Region:                outputs[OutputRegion],
+		InstanceID:            outputs[OutputInstanceID],
+		AuditBucketName:       outputs[OutputAuditBucketName],
+		AuditTranscriptPrefix: outputs[OutputAuditTranscriptPrefix],
+		SessionLogGroupName:   outputs[OutputSessionLogGroupName],
+		DNSQueryLogGroupName:  outputs[OutputDNSQueryLogGroupName],
+		FlowLogGroupName:      outputs[OutputFlowLogGroupName],
 	}
 	return loc, loc.Validate()
+}
+
+func isLocationOutput(name string) bool {
+	switch name {
+	case OutputRegion, OutputInstanceID, OutputAuditBucketName, OutputAuditTranscriptPrefix,
+		OutputSessionLogGroupName, OutputDNSQueryLogGroupName, OutputFlowLogGroupName:
+		return true
+	}
+	return false
 }
 
 // Validate checks every location that is set; region and instance id must be.

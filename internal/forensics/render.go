@@ -79,7 +79,8 @@ func writeEventLine(w io.Writer, e *Event) {
 		b.WriteString("  session=" + Sanitize(e.SessionID))
 	}
 	b.WriteByte('\n')
-	io.WriteString(w, b.String())
+	// w is the caller's bufio.Writer: a write error sticks and WriteText returns it at Flush.
+	_, _ = io.WriteString(w, b.String())
 }
 
 func (t *Timeline) writeSummary(w io.Writer) {

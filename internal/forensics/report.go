@@ -95,15 +95,6 @@ func (r *Report) Sources() []SourceReport {
 	return out
 }
 
-// MalformedTotal is the number of records that could not be read, over all sources.
-func (r *Report) MalformedTotal() int64 {
-	var n int64
-	for _, s := range r.Sources() {
-		n += s.MalformedCount
-	}
-	return n
-}
-
 // malformed counts one unreadable record. Each source is filled by one goroutine, so the
 // counters need no lock of their own.
 func (s *SourceReport) malformed(location, reason string, raw []byte) {

@@ -330,7 +330,7 @@ func (c *collection) readTrail(ctx context.Context) error {
 	err := eachObject(ctx, c.clients.S3, loc.TrailBucketName, prefix, func(obj s3types.Object) error {
 		key := str(obj.Key)
 		m := trailKey.FindStringSubmatch(key)
-		if m == nil || !c.trailDayInWindow(m[1]) {
+		if m == nil || !c.opts.Filter.coversDeliveryDay(m[1]) {
 			src.Ignored++
 			return nil
 		}
@@ -365,20 +365,6 @@ func (c *collection) readTrail(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// trailDayInWindow skips log files delivered on days wholly outside the window; a day either
-// side is kept because delivery lags the calls by up to about fifteen minutes.
-func (c *collection) trailDayInWindow(day string) bool {
-	d, err := time.Parse("2006/01/02", day)
-	if err != nil {
-		return false
-	}
-	f := c.opts.Filter
-	if !f.Since.IsZero() && d.Before(f.Since.AddDate(0, 0, -1)) {
-		return false
-	}
-	return f.Until.IsZero() || d.Before(f.Until.AddDate(0, 0, 1))
 }
 
 // merge settles the sessions and orders every kept event by time. Ties keep a fixed source

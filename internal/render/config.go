@@ -140,3 +140,17 @@ func qualify(project, key string) string {
 
 	return project + ":" + key
 }
+
+// shown returns the values with every secret replaced by SecretPlaceholder, for display.
+func (c *StackConfig) shown() map[string]string {
+	out := make(map[string]string, len(c.Values))
+	for k, v := range c.Values {
+		if slices.Contains(c.Secret, k) {
+			v = SecretPlaceholder
+		}
+
+		out[k] = v
+	}
+
+	return out
+}

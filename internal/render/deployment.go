@@ -17,6 +17,8 @@ type Document struct {
 	Version    int                  `json:"version"`
 	Deployment apitype.DeploymentV3 `json:"deployment"`
 	Outputs    map[string]any       `json:"outputs"`
+	// Config is the stack configuration the program ran with; secrets read "[secret]".
+	Config map[string]string `json:"config"`
 }
 
 // Document converts the result into the export shape. Secrets read "[secret]".
@@ -37,6 +39,7 @@ func (r *Result) Document() Document {
 			Resources: resources,
 		},
 		Outputs: plain(resource.NewPropertyMapFromMap(r.Outputs)),
+		Config:  r.Config,
 	}
 }
 

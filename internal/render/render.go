@@ -23,6 +23,8 @@ type Result struct {
 	Resources []*Resource
 	// Outputs are the stack outputs, resolved.
 	Outputs map[string]any
+	// Config is the configuration the program ran with, secrets as "[secret]".
+	Config map[string]string
 }
 
 // Option changes how a render runs.
@@ -40,6 +42,8 @@ func WithProgram(p pulumi.RunFunc) Option {
 
 // Render runs the program on cfg against the AWS stand-in and records the result. On invalid
 // configuration it returns the *settings.Error itself, unwrapped from the engine's error list.
+// On any error the result still lists what was registered before the failure, so a caller can
+// prove that invalid configuration registered nothing.
 func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 	o := options{program: sandbox.WithConfigKeys}
 	for _, opt := range opts {
@@ -80,16 +84,18 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 		info.Config = cfg.Values
 		info.ConfigSecretKeys = cfg.Secret
 	})
-	if err != nil {
-		return nil, unwrap(err)
-	}
 
 	res := &Result{
 		Project: cfg.Project,
 		Stack:   cfg.Stack,
 		Outputs: outputs,
+		Config:  cfg.shown(),
 	}
 	res.Resources = append([]*Resource{res.rootStack()}, mon.snapshot()...)
+
+	if err != nil {
+		return res, unwrap(err)
+	}
 
 	return res, nil
 }

@@ -222,20 +222,6 @@ func checkSSEDefault(r *report, def field) {
 	}
 }
 
-// requireString fails a field whose value is not the string want.
-func requireString(r *report, f field, want string) {
-	switch f.state {
-	case unknown:
-		r.unknown(f.path)
-	case absent:
-		r.fail("%s is not set; it must be %q", f.path, want)
-	default:
-		if s, _ := f.str(); s != want {
-			r.fail("%s is %s; it must be %q", f.path, f.describe(), want)
-		}
-	}
-}
-
 // bucketAspect describes one of the settings every bucket must have.
 type bucketAspect struct {
 	// companionType is the resource type that carries the setting for a bucket.

@@ -176,53 +176,8 @@ var InstanceManagedBySSM = Rule{
 
 func instanceManagedBySSM(_ string, props resource.PropertyMap) []Violation {
 	r := &report{}
-
-	profile := get(props, "iamInstanceProfile")
-	switch profile.state {
-	case unknown:
-		r.unknown(profile.path)
-	case absent:
-		r.fail("%s is not set: the Session Manager agent cannot register without a role",
-			profile.path)
-	default:
-		if s, ok := profile.str(); ok && s == "" {
-			r.fail("%s is empty: the Session Manager agent cannot register without a role",
-				profile.path)
-		}
-	}
+	requireNamed(r, get(props, "iamInstanceProfile"),
+		"the Session Manager agent cannot register without a role")
 
 	return r.out
-}
-
-// requireEmpty fails a field that holds a non-empty string or a non-empty list.
-func requireEmpty(r *report, f field, why string) {
-	if f.state == unknown {
-		r.unknown(f.path)
-		return
-	}
-
-	for _, it := range f.items() {
-		if it.state == unknown {
-			r.unknown(it.path)
-			continue
-		}
-
-		if s, ok := it.str(); ok && s == "" {
-			continue
-		}
-
-		r.fail("%s is %s; it must not be set: %s", it.path, it.describe(), why)
-	}
-}
-
-// requireZero fails a numeric field that is set to more than zero.
-func requireZero(r *report, f field, why string) {
-	if f.state == unknown {
-		r.unknown(f.path)
-		return
-	}
-
-	if n, ok := f.number(); ok && n > 0 {
-		r.fail("%s is %s; it must be 0: %s", f.path, f.describe(), why)
-	}
 }

@@ -70,14 +70,8 @@ var LogGroupKMSEncrypted = Rule{
 	Types:       []string{typeLogGroup},
 	Resource: func(_ string, props resource.PropertyMap) []Violation {
 		r := &report{}
-
-		key := get(props, "kmsKeyId")
-		if key.state == unknown {
-			r.unknown(key.path)
-		} else if s, _ := key.str(); s == "" {
-			r.fail("%s is not set: the log group's events are not encrypted with the "+
-				"project's key", key.path)
-		}
+		requireNamed(r, get(props, "kmsKeyId"),
+			"the log group's events are not encrypted with the project's key")
 
 		return r.out
 	},

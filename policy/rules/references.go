@@ -40,10 +40,10 @@ func linkTo(from Resource, prop string, to Resource, identityKeys ...string) lin
 
 // referenceValues reads a reference property that is a string or a list of strings.
 func referenceValues(f field) (values []string, unknownPaths []string) {
-	switch {
-	case f.state == unknown:
+	switch f.state {
+	case unknown:
 		return nil, []string{f.path}
-	case f.state == absent:
+	case absent:
 		return nil, nil
 	}
 

@@ -74,39 +74,39 @@ func recoverInto(rule Rule, out *[]Violation) {
 	}
 }
 
-// Evaluate runs the rules over the resources. levels overrides rules' default enforcement by
-// rule id. Findings about unknown values are advisory; disabled rules do not run.
+// The policies that carry every rule's "could not be checked" findings, resource rules' and stack
+// rules' respectively. A rule's own level may be mandatory, and an unknown value must not block a
+// preview, so these findings are enforced at the level of these policies instead: advisory unless
+// a policy configuration says otherwise.
+const (
+	UncheckedResourcePolicy = "unchecked-values"
+	UncheckedStackPolicy    = "unchecked-stack-values"
+)
+
+// Evaluate runs the rules over the resources. levels overrides enforcement by policy name: a
+// rule's id, or one of the two unchecked policies. Disabled rules do not run.
 func Evaluate(all []Rule, resources []Resource, levels map[string]Level) []Finding {
 	var findings []Finding
 
 	for _, rule := range all {
-		level := rule.Level
-		if l, ok := levels[rule.ID]; ok {
-			level = l
-		}
-
+		level := levelOf(levels, rule.ID, rule.Level)
 		if level == Disabled {
 			continue
 		}
 
-		var violations []Violation
+		unchecked := levelOf(levels, UncheckedResourcePolicy, Advisory)
 		if rule.Stack != nil {
-			violations = CheckStack(rule, resources)
+			unchecked = levelOf(levels, UncheckedStackPolicy, Advisory)
 		}
 
-		for _, res := range resources {
-			for _, v := range CheckResource(rule, res.Type, res.Properties) {
-				if v.URN == "" {
-					v.URN = res.URN
-				}
-				violations = append(violations, v)
+		for _, v := range violations(rule, resources) {
+			l := FindingLevel(level, unchecked, v)
+			if l == Disabled {
+				continue
 			}
-		}
 
-		for _, v := range violations {
 			findings = append(findings, Finding{
-				Rule: rule, URN: v.URN, Message: v.Message, Level: FindingLevel(level, v),
-				Unknown: v.Unknown,
+				Rule: rule, URN: v.URN, Message: v.Message, Level: l, Unknown: v.Unknown,
 			})
 		}
 	}
@@ -114,15 +114,42 @@ func Evaluate(all []Rule, resources []Resource, levels map[string]Level) []Findi
 	return findings
 }
 
-// FindingLevel is the level a violation is reported at under a rule enforced at level: a value
-// that could not be checked is advisory, so a preview with unknowns is never blocked by them; a
-// rule that broke is mandatory, so it never lets a change through.
-func FindingLevel(level Level, v Violation) Level {
+func levelOf(levels map[string]Level, name string, def Level) Level {
+	if l, ok := levels[name]; ok {
+		return l
+	}
+
+	return def
+}
+
+// violations runs one rule over every resource it applies to, naming each violation's resource.
+func violations(rule Rule, resources []Resource) []Violation {
+	if rule.Stack != nil {
+		return CheckStack(rule, resources)
+	}
+
+	var out []Violation
+	for _, res := range resources {
+		for _, v := range CheckResource(rule, res.Type, res.Properties) {
+			if v.URN == "" {
+				v.URN = res.URN
+			}
+			out = append(out, v)
+		}
+	}
+
+	return out
+}
+
+// FindingLevel is the level a violation is reported at: a value that could not be checked at the
+// unchecked policy's level, so a preview with unknowns is not blocked by them; a rule that broke
+// is mandatory, so it never lets a change through; anything else at the rule's level.
+func FindingLevel(level, unchecked Level, v Violation) Level {
 	switch {
 	case v.Broken:
 		return Mandatory
 	case v.Unknown:
-		return Advisory
+		return unchecked
 	default:
 		return level
 	}

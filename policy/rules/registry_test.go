@@ -89,6 +89,17 @@ func TestEvaluateAppliesLevelsAndReportsUnknownsAsAdvisory(t *testing.T) {
 	disabled := rules.Evaluate(one, resources,
 		map[string]rules.Level{rules.NoIngressFromAnywhere.ID: rules.Disabled})
 	assert.Empty(t, disabled)
+
+	// A team that wants every value proven can make unchecked values mandatory, or hide them.
+	strict := rules.Evaluate(one, resources,
+		map[string]rules.Level{rules.UncheckedResourcePolicy: rules.Mandatory})
+	require.Len(t, strict, 2)
+	assert.Equal(t, rules.Mandatory, strict[1].Level)
+
+	quiet := rules.Evaluate(one, resources,
+		map[string]rules.Level{rules.UncheckedResourcePolicy: rules.Disabled})
+	require.Len(t, quiet, 1)
+	assert.False(t, quiet[0].Unknown)
 }
 
 func TestABrokenRuleFailsClosed(t *testing.T) {

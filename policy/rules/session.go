@@ -89,17 +89,3 @@ func readDocumentContent(r *report, content, format field) (field, bool) {
 
 	return field{path: content.path, value: resource.NewProperty(props), state: known}, true
 }
-
-// requireNamed fails a field that is not a non-empty string.
-func requireNamed(r *report, f field, why string) {
-	switch f.state {
-	case unknown:
-		r.unknown(f.path)
-	case absent:
-		r.fail("%s is not set: %s", f.path, why)
-	default:
-		if s, ok := f.str(); !ok || strings.TrimSpace(s) == "" {
-			r.fail("%s is %s: %s", f.path, f.describe(), why)
-		}
-	}
-}

@@ -13,7 +13,7 @@ const (
 	typeEBSVolume                = "aws:ebs/volume:Volume"
 	typeKeyPair                  = "aws:ec2/keyPair:KeyPair"
 	typeEIP                      = "aws:ec2/eip:Eip"
-	typeEIPAssociation           = "aws:ec2/eipAssociation:EipAssociation"
+	typeEIPAssociation           = "aws:ec2/eipAssociation:EipAssociation" //nolint:gosec // a type token
 	typeSubnet                   = "aws:ec2/subnet:Subnet"
 	typeVPC                      = "aws:ec2/vpc:Vpc"
 	typeVPCEndpoint              = "aws:ec2/vpcEndpoint:VpcEndpoint"

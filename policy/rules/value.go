@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -210,5 +211,66 @@ func (r *report) requireBool(f field, want bool, why string) {
 		if b, ok := f.boolean(); !ok || b != want {
 			r.fail("%s is %s; it must be %t: %s", f.path, f.describe(), want, why)
 		}
+	}
+}
+
+// requireNamed fails a field that is not a non-empty string.
+func requireNamed(r *report, f field, why string) {
+	switch f.state {
+	case unknown:
+		r.unknown(f.path)
+	case absent:
+		r.fail("%s is not set: %s", f.path, why)
+	default:
+		if s, ok := f.str(); !ok || strings.TrimSpace(s) == "" {
+			r.fail("%s is %s: %s", f.path, f.describe(), why)
+		}
+	}
+}
+
+// requireString fails a field whose value is not the string want.
+func requireString(r *report, f field, want string) {
+	switch f.state {
+	case unknown:
+		r.unknown(f.path)
+	case absent:
+		r.fail("%s is not set; it must be %q", f.path, want)
+	default:
+		if s, _ := f.str(); s != want {
+			r.fail("%s is %s; it must be %q", f.path, f.describe(), want)
+		}
+	}
+}
+
+// requireEmpty fails a field that holds a non-empty string or a non-empty list.
+func requireEmpty(r *report, f field, why string) {
+	if f.state == unknown {
+		r.unknown(f.path)
+		return
+	}
+
+	for _, it := range f.items() {
+		if it.state == unknown {
+			r.unknown(it.path)
+			continue
+		}
+
+		if s, ok := it.str(); ok && s == "" {
+			continue
+		}
+
+		r.fail("%s is %s; it must not be set: %s", it.path, it.describe(), why)
+	}
+}
+
+// requireZero fails a numeric field that is set to more than zero.
+func requireZero(r *report, f field, why string) {
+	if f.state == unknown {
+		r.unknown(f.path)
+		return
+	}
+
+	if n, ok := f.number(); ok && n > 0 {
+		r.fail("%s is %s; it must be 0: %s", f.path, f.describe(), why)
 	}
 }

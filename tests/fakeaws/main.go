@@ -24,7 +24,11 @@ import (
 
 func main() {
 	serve := func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return plugin.NewProviderServer(newProvider()), nil
+		p, err := newProviderFromEnv()
+		if err != nil {
+			return nil, err
+		}
+		return plugin.NewProviderServer(p), nil
 	}
 	if err := provider.Main(providerName, serve); err != nil {
 		fmt.Fprintf(os.Stderr, "fakeaws: %v\n", err)

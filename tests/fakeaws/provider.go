@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -28,10 +29,16 @@ const (
 	accountID     = "123456789012"
 )
 
+// CreateDelayEnv slows every create by a Go duration, so an end-to-end test can interrupt an
+// update halfway through, as a person pressing Ctrl-C during a real deployment would.
+const CreateDelayEnv = "CRUCIBLE_FAKEAWS_CREATE_DELAY"
+
 // fakeProvider answers the engine from mockcloud. The cloud is built on Configure, because the
 // region comes from the provider's configuration (aws:region) like the real plugin's does.
 type fakeProvider struct {
 	plugin.UnimplementedProvider
+
+	createDelay time.Duration
 
 	mu    sync.RWMutex
 	cloud *mockcloud.Cloud
@@ -39,6 +46,22 @@ type fakeProvider struct {
 
 func newProvider() *fakeProvider {
 	return &fakeProvider{}
+}
+
+// newProviderFromEnv reads CreateDelayEnv; a value that is not a duration is an error rather
+// than silently no delay, which would let an interruption test pass without interrupting.
+func newProviderFromEnv() (*fakeProvider, error) {
+	p := newProvider()
+	raw := os.Getenv(CreateDelayEnv)
+	if raw == "" {
+		return p, nil
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d < 0 {
+		return nil, fmt.Errorf("%s=%q: want a duration such as 500ms", CreateDelayEnv, raw)
+	}
+	p.createDelay = d
+	return p, nil
 }
 
 func (p *fakeProvider) Close() error { return nil }
@@ -124,10 +147,16 @@ func diffInputs(olds, news resource.PropertyMap) plugin.DiffResult {
 // Create returns the inputs plus mockcloud's computed fields. A preview returns the inputs
 // alone, so the engine shows the computed fields as unknown, as it does with the real plugin.
 func (p *fakeProvider) Create(
-	_ context.Context, req plugin.CreateRequest,
+	ctx context.Context, req plugin.CreateRequest,
 ) (plugin.CreateResponse, error) {
 	if req.Preview {
 		return plugin.CreateResponse{Properties: req.Properties}, nil
+	}
+
+	select {
+	case <-time.After(p.createDelay):
+	case <-ctx.Done():
+		return plugin.CreateResponse{}, ctx.Err()
 	}
 
 	cloud, err := p.configured()

@@ -39,7 +39,8 @@ func Chromium(t testing.TB) string {
 	if path == "" {
 		path = "/usr/bin/chromium"
 	}
-	if info, err := os.Stat(path); err != nil || info.IsDir() {
+	info, err := os.Stat(path) //nolint:gosec // the path is the operator's CRUCIBLE_CHROMIUM
+	if err != nil || info.IsDir() {
 		missing(t, "chromium at "+path, "install it with scripts/install-chromium or set "+
 			"CRUCIBLE_CHROMIUM")
 	}

@@ -1,0 +1,352 @@
+package forensics
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// ManifestName and SumsName are the files Export writes beside the evidence.
+const (
+	ManifestName = "manifest.json"
+	SumsName     = "SHA256SUMS"
+)
+
+// Manifest describes an export: where each file came from and its SHA-256, so the evidence can
+// be archived or handed over and checked later (`sha256sum -c SHA256SUMS`).
+type Manifest struct {
+	CreatedAt time.Time      `json:"createdAt"`
+	Locations Locations      `json:"locations"`
+	Since     time.Time      `json:"since,omitzero"`
+	Until     time.Time      `json:"until,omitzero"`
+	Files     []ManifestFile `json:"files"`
+	Skipped   []string       `json:"skipped,omitempty"`
+}
+
+// ManifestFile is one exported file.
+type ManifestFile struct {
+	// Path is relative to the export directory, always with "/" separators.
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// Source is the S3 object (s3://bucket/key) or the log group (logs:group) it came from.
+	Source       string    `json:"source"`
+	VersionID    string    `json:"versionId,omitempty"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified time.Time `json:"lastModified,omitzero"`
+	// Events counts the log events in a log group's file.
+	Events int64 `json:"events,omitempty"`
+}
+
+// ExportOptions say what to export and where.
+type ExportOptions struct {
+	Locations Locations
+	// Since and Until bound the log events and CloudTrail days exported; transcripts are
+	// exported whole.
+	Filter   Filter
+	OutDir   string
+	Progress *Progress
+}
+
+// Export copies the raw evidence into an empty or new directory: S3 objects byte for byte, each
+// log group's events as JSON Lines ({"logStreamName","timestamp","ingestionTime","eventId",
+// "message"}), then the manifest and SHA256SUMS. File names come from object keys the evaluated
+// agent may have chosen, so every name is escaped and every write is confined to the directory.
+func Export(ctx context.Context, clients Clients, opts ExportOptions) (*Manifest, error) {
+	if err := opts.Locations.Validate(); err != nil {
+		return nil, err
+	}
+	if err := opts.Filter.Validate(); err != nil {
+		return nil, fmt.Errorf("forensics: %w", err)
+	}
+	root, err := openEmptyDir(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+
+	x := &exporter{clients: clients, opts: opts, root: root, manifest: &Manifest{
+		CreatedAt: time.Now().UTC(),
+		Locations: opts.Locations,
+		Since:     opts.Filter.Since,
+		Until:     opts.Filter.Until,
+	}}
+	steps := []func(context.Context) error{
+		x.transcripts, x.trail,
+		x.logGroup(OutputSessionLogGroupName, opts.Locations.SessionLogGroupName),
+		x.logGroup(OutputDNSQueryLogGroupName, opts.Locations.DNSQueryLogGroupName),
+		x.logGroup(OutputFlowLogGroupName, opts.Locations.FlowLogGroupName),
+	}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	opts.Progress.Done()
+
+	if err := x.writeManifest(); err != nil {
+		return nil, err
+	}
+	return x.manifest, nil
+}
+
+// openEmptyDir creates dir (0700: evidence is sensitive) or accepts it empty, and returns a
+// root that keeps every later write inside it.
+func openEmptyDir(dir string) (*os.Root, error) {
+	if dir == "" {
+		return nil, errors.New("--out: name a directory to export into")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("--out %s: %w", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		return nil, fmt.Errorf("--out %s is not empty: export into a new directory so the "+
+			"manifest describes exactly what is there", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %w", dir, err)
+	}
+	return root, nil
+}
+
+type exporter struct {
+	clients  Clients
+	opts     ExportOptions
+	root     *os.Root
+	manifest *Manifest
+}
+
+func (x *exporter) transcripts(ctx context.Context) error {
+	loc := x.opts.Locations
+	if loc.AuditBucketName == "" {
+		x.skip("session transcripts: the evaluation has no auditBucketName output")
+		return nil
+	}
+	prefix := strings.TrimSuffix(loc.AuditTranscriptPrefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	progress := x.opts.Progress.counter("transcripts")
+	return eachObject(ctx, x.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
+		return x.copyObject(ctx, loc.AuditBucketName, str(obj.Key), progress)
+	})
+}
+
+func (x *exporter) trail(ctx context.Context) error {
+	loc := x.opts.Locations
+	if loc.TrailBucketName == "" {
+		x.skip("CloudTrail: no --trail-bucket given")
+		return nil
+	}
+	prefix := strings.TrimSuffix(loc.TrailPrefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	progress := x.opts.Progress.counter("cloudtrail")
+	return eachObject(ctx, x.clients.S3, loc.TrailBucketName, prefix+"AWSLogs/",
+		func(obj s3types.Object) error {
+			m := trailKey.FindStringSubmatch(str(obj.Key))
+			if m == nil || !x.opts.Filter.coversDeliveryDay(m[1]) {
+				return nil
+			}
+			return x.copyObject(ctx, loc.TrailBucketName, str(obj.Key), progress)
+		})
+}
+
+// copyObject streams one object to s3/<bucket>/<escaped key>, hashing as it writes.
+func (x *exporter) copyObject(ctx context.Context, bucket, key string, progress *progressCounter) error {
+	out, err := x.clients.S3.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(bucket), Key: aws.String(key),
+	})
+	if err != nil {
+		return fmt.Errorf("forensics: export %s: %w", s3URL(bucket, key), err)
+	}
+	defer out.Body.Close()
+	progress.addObject()
+
+	file := ManifestFile{
+		Path:      path.Join("s3", safeSegment(bucket), safePath(key)),
+		Source:    s3URL(bucket, key),
+		VersionID: str(out.VersionId),
+		ETag:      str(out.ETag),
+	}
+	if out.LastModified != nil {
+		file.LastModified = out.LastModified.UTC()
+	}
+	return x.writeFile(&file, func(w io.Writer) error {
+		_, err := io.Copy(w, countingReader{out.Body, progress})
+		return err
+	})
+}
+
+// logGroup exports one group's events in the window as JSON Lines, in the order the service
+// returns them.
+func (x *exporter) logGroup(output, group string) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if group == "" {
+			x.skip(fmt.Sprintf("log group: the evaluation has no %s output", output))
+			return nil
+		}
+		progress := x.opts.Progress.counter(output)
+		file := ManifestFile{Path: path.Join("logs", safeSegment(group)+".jsonl"), Source: "logs:" + group}
+
+		err := x.writeFile(&file, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetEscapeHTML(false)
+			return eachLogEvent(ctx, x.clients.Logs, group, x.opts.Filter,
+				func(ev logtypes.FilteredLogEvent) error {
+					file.Events++
+					progress.addRecord()
+					return enc.Encode(struct {
+						LogStreamName string `json:"logStreamName"`
+						Timestamp     int64  `json:"timestamp"`
+						IngestionTime int64  `json:"ingestionTime"`
+						EventID       string `json:"eventId"`
+						Message       string `json:"message"`
+					}{
+						str(ev.LogStreamName), aws.ToInt64(ev.Timestamp),
+						aws.ToInt64(ev.IngestionTime), str(ev.EventId), str(ev.Message),
+					})
+				})
+		})
+		if errors.Is(err, errLogGroupMissing) {
+			x.skip("log group " + group + " does not exist")
+			return x.root.Remove(file.Path)
+		}
+		return err
+	}
+}
+
+// writeFile creates file.Path inside the export directory (never replacing a file), lets fill
+// write it, and records its size and SHA-256 in the manifest.
+func (x *exporter) writeFile(file *ManifestFile, fill func(io.Writer) error) error {
+	if err := x.root.MkdirAll(path.Dir(file.Path), 0o700); err != nil {
+		return fmt.Errorf("forensics: export %s: %w", file.Path, err)
+	}
+	f, err := x.root.OpenFile(file.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("forensics: export %s: %w", file.Path, err)
+	}
+	defer f.Close()
+
+	hash := sha256.New()
+	buf := bufio.NewWriter(io.MultiWriter(f, hash))
+	counter := &byteCounter{w: buf}
+	if err := fill(counter); err != nil {
+		return err
+	}
+	if err := buf.Flush(); err != nil {
+		return fmt.Errorf("forensics: export %s: %w", file.Path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("forensics: export %s: %w", file.Path, err)
+	}
+
+	file.Size = counter.n
+	file.SHA256 = hex.EncodeToString(hash.Sum(nil))
+	x.manifest.Files = append(x.manifest.Files, *file)
+	return nil
+}
+
+func (x *exporter) skip(why string) {
+	x.manifest.Skipped = append(x.manifest.Skipped, why)
+}
+
+func (x *exporter) writeManifest() error {
+	sort.Slice(x.manifest.Files, func(i, j int) bool {
+		return x.manifest.Files[i].Path < x.manifest.Files[j].Path
+	})
+	data, err := json.MarshalIndent(x.manifest, "", "  ")
+	if err != nil {
+		return fmt.Errorf("forensics: manifest: %w", err)
+	}
+	if err := x.root.WriteFile(ManifestName, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("forensics: manifest: %w", err)
+	}
+
+	var sums strings.Builder
+	for _, f := range x.manifest.Files {
+		fmt.Fprintf(&sums, "%s  %s\n", f.SHA256, f.Path)
+	}
+	if err := x.root.WriteFile(SumsName, []byte(sums.String()), 0o600); err != nil {
+		return fmt.Errorf("forensics: %s: %w", SumsName, err)
+	}
+	return nil
+}
+
+type byteCounter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// maxSegment keeps an escaped name well under the 255-byte limit of common file systems.
+const maxSegment = 200
+
+// safePath maps an S3 key to a relative path of escaped segments: nothing in it can climb out
+// of the export directory, name a device, or carry a control character into SHA256SUMS.
+func safePath(key string) string {
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = safeSegment(p)
+	}
+	return strings.Join(parts, "/")
+}
+
+// safeSegment percent-escapes every byte outside [A-Za-z0-9._-]; ".", ".." and "" are escaped
+// whole, and an over-long result is cut and suffixed with a hash of the original.
+func safeSegment(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isSafeByte(c) {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	out := b.String()
+	switch out {
+	case "":
+		out = "%"
+	case ".":
+		out = "%2E"
+	case "..":
+		out = "%2E%2E"
+	}
+	if len(out) > maxSegment {
+		sum := sha256.Sum256([]byte(s))
+		out = out[:maxSegment] + "~" + hex.EncodeToString(sum[:8])
+	}
+	return out
+}
+
+func isSafeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '.' || c == '_' || c == '-'
+}
