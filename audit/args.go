@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -66,7 +67,7 @@ var accountPattern = regexp.MustCompile(`^\d{12}$`)
 // validate checks the arguments and fills defaults; it runs before any child is registered.
 func (a *SessionAuditArgs) validate() error {
 	if a.Partition == "" || a.DNSSuffix == "" || a.Region == "" || a.Stack == "" {
-		return fmt.Errorf("Partition, DNSSuffix, Region and Stack are required")
+		return errors.New("the partition, DNS suffix, region and stack are required")
 	}
 
 	if !accountPattern.MatchString(a.AccountID) {

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -55,7 +56,7 @@ var (
 
 func (a *OperatorAccessArgs) validate() error {
 	if a.Partition == "" || a.Region == "" || a.StackTagKey == "" || a.Stack == "" {
-		return fmt.Errorf("Partition, Region, StackTagKey and Stack are required")
+		return errors.New("the partition, region, stack tag key and stack are required")
 	}
 
 	if !accountIDPattern.MatchString(a.AccountID) {
