@@ -1,4 +1,4 @@
-package evals_test
+package evals
 
 import (
 	"bytes"
@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crucible-sandbox/crucible/internal/enginetest"
-	"github.com/crucible-sandbox/crucible/internal/evals"
 	"github.com/crucible-sandbox/crucible/sandbox"
 )
 
@@ -24,8 +23,8 @@ import (
 const projectDir = "../.."
 
 type engineEvals struct {
-	*evals.Manager
-	backend    *evals.AutoBackend
+	*Manager
+	backend    *AutoBackend
 	out        *bytes.Buffer
 	workspaces string
 }
@@ -47,7 +46,7 @@ func managerOn(
 	vars := e.Env()
 	maps.Copy(vars, env)
 
-	backend, err := evals.NewAutoBackend(evals.AutoOptions{
+	backend, err := NewAutoBackend(AutoOptions{
 		URL:        e.BackendURL,
 		Command:    e.Command,
 		PulumiHome: e.Home,
@@ -58,7 +57,7 @@ func managerOn(
 
 	out := &bytes.Buffer{}
 	return &engineEvals{
-		Manager: evals.NewManager(evals.Options{
+		Manager: NewManager(Options{
 			Backend:       backend,
 			ProjectDir:    projectDir,
 			WorkspaceRoot: workspaces,
@@ -95,7 +94,7 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 	ctx := context.Background()
 	ev := startEvals(t, time.Now)
 
-	first, err := ev.Up(ctx, evals.UpRequest{ID: "Lifecycle 1", TTL: 2 * time.Hour})
+	first, err := ev.Up(ctx, UpRequest{ID: "Lifecycle 1", TTL: 2 * time.Hour})
 	require.NoError(t, err, "eval up; progress:\n%s", ev.out)
 	assert.NotContains(t, first.Changes, "same", "the first up creates everything")
 	assert.Greater(t, first.Changes["create"], 10, "the whole sandbox is created")
@@ -106,7 +105,7 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 		"crucible-%s-sessions --region us-east-1", instance, first.Evaluation.Stack),
 		first.Outputs["connectCommand"])
 
-	second, err := ev.Up(ctx, evals.UpRequest{ID: "Lifecycle 1", TTL: 2 * time.Hour})
+	second, err := ev.Up(ctx, UpRequest{ID: "Lifecycle 1", TTL: 2 * time.Hour})
 	require.NoError(t, err, "second eval up")
 	onlySame(t, second.Changes)
 	assert.Equal(t, first.Changes["create"], second.Changes["same"])
@@ -117,7 +116,7 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 	got := list[0]
 	assert.Equal(t, "Lifecycle 1", got.ID)
 	assert.Equal(t, "eval-lifecycle-1_9eb483e1a15a", got.Stack)
-	assert.Equal(t, evals.StateUp, got.State)
+	assert.Equal(t, StateUp, got.State)
 	assert.Equal(t, instance, got.InstanceID)
 	assert.Equal(t, "e2e", got.Owner)
 	assert.Equal(t, 2*time.Hour, got.Expires.Sub(got.Created).Round(time.Minute))
@@ -156,11 +155,11 @@ func TestAnInterruptedUpResumes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	slow.out.Reset()
-	slow.Manager = evals.NewManager(evals.Options{
+	slow.Manager = NewManager(Options{
 		Backend: slow.backend, ProjectDir: projectDir, WorkspaceRoot: workspaces,
 		Out: &cancelOnWrite{w: slow.out, marker: " created (", cancel: cancel},
 	})
-	_, err := slow.Up(ctx, evals.UpRequest{ID: "resume-1"})
+	_, err := slow.Up(ctx, UpRequest{ID: "resume-1"})
 	require.Error(t, err, "the update must still be running when it is interrupted:\n%s",
 		slow.out)
 	assert.Contains(t, err.Error(), `evaluation "resume-1": update of stack eval-resume-1 was `+
@@ -170,9 +169,9 @@ func TestAnInterruptedUpResumes(t *testing.T) {
 	list, err := ev.List(context.Background())
 	require.NoError(t, err)
 	require.Len(t, list, 1)
-	assert.Equal(t, evals.StateFailed, list[0].State)
+	assert.Equal(t, StateFailed, list[0].State)
 
-	res, err := ev.Up(context.Background(), evals.UpRequest{ID: "resume-1"})
+	res, err := ev.Up(context.Background(), UpRequest{ID: "resume-1"})
 	require.NoError(t, err, "eval up after the interruption; progress:\n%s", ev.out)
 	assert.Positive(t, res.Changes["same"], "what the interrupted update created is kept")
 	assert.Positive(t, res.Changes["create"], "the rest is created now")
@@ -205,7 +204,7 @@ func TestConcurrentEvaluationsAndReap(t *testing.T) {
 	var wg sync.WaitGroup
 	launch := func(id string) {
 		wg.Go(func() {
-			_, err := ev.Up(ctx, evals.UpRequest{ID: id, TTL: ttls[id]})
+			_, err := ev.Up(ctx, UpRequest{ID: id, TTL: ttls[id]})
 			results <- attempt{id, err}
 		})
 	}
@@ -224,19 +223,19 @@ func TestConcurrentEvaluationsAndReap(t *testing.T) {
 	}
 	require.Len(t, failed, 1, "only the duplicate start may fail: %v\n%s", failed, ev.out)
 	require.Len(t, failed["batch-0"], 1)
-	var locked *evals.LockedError
+	var locked *LockedError
 	assert.True(t, errors.As(failed["batch-0"][0], &locked),
 		"the second start of batch-0 is refused as locked: %v", failed["batch-0"][0])
 
 	list, err := ev.List(ctx)
 	require.NoError(t, err)
-	states := map[string]evals.State{}
+	states := map[string]State{}
 	for _, e := range list {
 		states[e.ID] = e.State
 	}
-	assert.Equal(t, map[string]evals.State{
-		"batch-0": evals.StateUp, "batch-1": evals.StateUp, "batch-2": evals.StateUp,
-		"batch-3": evals.StateUp, "batch-4": evals.StateUp,
+	assert.Equal(t, map[string]State{
+		"batch-0": StateUp, "batch-1": StateUp, "batch-2": StateUp,
+		"batch-3": StateUp, "batch-4": StateUp,
 	}, states, "every evaluation is up, the raced one untouched by the refused start")
 
 	clock.Lock()
