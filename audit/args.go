@@ -3,7 +3,6 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -62,15 +61,13 @@ const (
 	DefaultMaxDurationMinutes = 60
 )
 
-var accountPattern = regexp.MustCompile(`^\d{12}$`)
-
 // validate checks the arguments and fills defaults; it runs before any child is registered.
 func (a *SessionAuditArgs) validate() error {
 	if a.Partition == "" || a.DNSSuffix == "" || a.Region == "" || a.Stack == "" {
 		return errors.New("the partition, DNS suffix, region and stack are required")
 	}
 
-	if !accountPattern.MatchString(a.AccountID) {
+	if !settings.AccountIDPattern.MatchString(a.AccountID) {
 		return fmt.Errorf("AccountID %q is not a twelve-digit account id", a.AccountID)
 	}
 

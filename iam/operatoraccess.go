@@ -3,12 +3,12 @@ package iam
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/crucible-sandbox/crucible/internal/tags"
+	"github.com/crucible-sandbox/crucible/settings"
 )
 
 // OperatorPrincipal is an IAM role or user of the stack's account that gets the operator policy.
@@ -49,17 +49,12 @@ type OperatorAccessArgs struct {
 	Tags map[string]string
 }
 
-var (
-	accountIDPattern     = regexp.MustCompile(`^\d{12}$`)
-	principalNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-)
-
 func (a *OperatorAccessArgs) validate() error {
 	if a.Partition == "" || a.Region == "" || a.StackTagKey == "" || a.Stack == "" {
 		return errors.New("the partition, region, stack tag key and stack are required")
 	}
 
-	if !accountIDPattern.MatchString(a.AccountID) {
+	if !settings.AccountIDPattern.MatchString(a.AccountID) {
 		return fmt.Errorf("AccountID %q is not a twelve-digit account id", a.AccountID)
 	}
 
@@ -71,7 +66,7 @@ func (a *OperatorAccessArgs) validate() error {
 
 	seen := map[OperatorPrincipal]bool{}
 	for _, p := range a.Principals {
-		if (p.Kind != "role" && p.Kind != "user") || !principalNamePattern.MatchString(p.Name) {
+		if (p.Kind != "role" && p.Kind != "user") || !settings.IAMNamePattern.MatchString(p.Name) {
 			return fmt.Errorf("principal %s %q is not an IAM role or user name", p.Kind, p.Name)
 		}
 

@@ -74,9 +74,19 @@ var (
 	// LinuxUserPattern is the portable user name of useradd: lower case, digits, _ and -, not
 	// starting with a digit or dash, at most 32 characters.
 	LinuxUserPattern = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	// AccountIDPattern is an AWS account id.
+	AccountIDPattern = regexp.MustCompile(`^` + accountID + `$`)
+	// IAMNamePattern is the name of an IAM role or user, without its path.
+	IAMNamePattern = regexp.MustCompile(`^` + iamName + `$`)
 	// principalPattern is an IAM role or user ARN, with an optional path.
-	principalPattern = regexp.MustCompile(
-		`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(role|user)/((?:[\x21-\x7e]+/)*)([\w+=,.@-]{1,64})$`)
+	principalPattern = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(` + accountID +
+		`):(role|user)/((?:[\x21-\x7e]+/)*)(` + iamName + `)$`)
+)
+
+// Pieces of the patterns above, as IAM defines them.
+const (
+	accountID = `\d{12}`
+	iamName   = `[\w+=,.@-]{1,64}`
 )
 
 // reservedUsers are accounts that exist on Amazon Linux 2023 or that the agent creates; running
