@@ -30,7 +30,8 @@ type HostArgs struct {
 	// EgressPorts are the TCP ports the host may connect out to. Default: [443], what Session
 	// Manager and the AWS APIs need.
 	EgressPorts []int
-	// UserData is the cloud-init script run at first boot. Default: none.
+	// UserData is the cloud-init script run at first boot; changing it replaces the host.
+	// Default: none.
 	UserData string
 	// Tags are merged into every taggable child. Default: none.
 	Tags map[string]string

@@ -116,9 +116,12 @@ func (c *Host) build(ctx *pulumi.Context, name string, args *HostArgs) error {
 			Encrypted:           pulumi.Bool(true),
 			DeleteOnTermination: pulumi.Bool(true),
 		},
-		UserData:   stringOrNil(args.UserData),
-		Tags:       tags.Named(args.Tags, name+"-instance"),
-		VolumeTags: tags.Named(args.Tags, name+"-root"),
+		UserData: stringOrNil(args.UserData),
+		// Boot scripts run once per instance, so a changed script only takes effect on a new
+		// host; a stop and start would leave the old one in force.
+		UserDataReplaceOnChange: pulumi.Bool(args.UserData != ""),
+		Tags:                    tags.Named(args.Tags, name+"-instance"),
+		VolumeTags:              tags.Named(args.Tags, name+"-root"),
 	}, instanceOpts...)
 	if err != nil {
 		return fmt.Errorf("instance: %w", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/crucible-sandbox/crucible/audit"
 	"github.com/crucible-sandbox/crucible/iam"
 	"github.com/crucible-sandbox/crucible/network"
 	"github.com/crucible-sandbox/crucible/settings"
@@ -20,16 +21,42 @@ type guards struct {
 	guard    *iam.CredentialGuard
 }
 
+// auditTargets are the audit resources the guards name before they exist: the session audit
+// component needs the host, and the host waits for its guards, so the guards use the names the
+// audit package derives from the stack, account and region.
+type auditTargets struct {
+	bucketName         string
+	bucketArn          string
+	sessionDocumentArn string
+}
+
+func newAuditTargets(s *settings.Settings, partition, accountID string) (auditTargets, error) {
+	document, err := audit.SessionDocumentName(s.Stack)
+	if err != nil {
+		return auditTargets{}, fmt.Errorf("sandbox: %w", err)
+	}
+
+	bucket := audit.BucketName(s.Stack, accountID, s.Region)
+
+	return auditTargets{
+		bucketName: bucket,
+		bucketArn:  "arn:" + partition + ":s3:::" + bucket,
+		sessionDocumentArn: fmt.Sprintf("arn:%s:ssm:%s:%s:document/%s", partition, s.Region,
+			accountID, document),
+	}, nil
+}
+
 // buildGuards builds the DNS Firewall on the VPC and the credential guard on the host's role.
 func buildGuards(
 	ctx *pulumi.Context, name string, s *settings.Settings, partition *aws.GetPartitionResult,
-	vpc *network.Vpc, role *iam.InstanceRole,
+	vpc *network.Vpc, role *iam.InstanceRole, targets auditTargets,
 ) (*guards, error) {
 	firewall, err := network.NewDNSFirewall(ctx, name+"-dns-firewall", &network.DNSFirewallArgs{
 		VpcID:                   vpc.VpcID,
 		Region:                  s.Region,
 		DNSSuffix:               partition.DnsSuffix,
 		Services:                vpc.InterfaceEndpoints,
+		AuditBucketName:         pulumi.String(targets.bucketName),
 		AllowedDomains:          s.Containment.AllowedDomains,
 		InsecureDisableFirewall: s.Containment.InsecureDisableDNSFirewall,
 		Tags:                    s.ResourceTags(),
@@ -39,9 +66,10 @@ func buildGuards(
 	}
 
 	guard, err := iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
-		RoleName:  role.RoleName,
-		Partition: partition.Partition,
-		Region:    s.Region,
+		RoleName:     role.RoleName,
+		Partition:    partition.Partition,
+		Region:       s.Region,
+		DocumentArns: pulumi.StringArray{pulumi.String(targets.sessionDocumentArn)},
 	})
 	if err != nil {
 		return nil, err
@@ -56,9 +84,66 @@ func (g *guards) hostDependencies(vpc *network.Vpc) pulumi.ResourceOption {
 	return pulumi.DependsOn(slices.Concat(vpc.Guards, g.firewall.Guards, g.guard.Guards))
 }
 
-// weakenings are the deploy-time warnings for the choices that weaken isolation, one sentence
+// recorders are the containment controls that record: the VPC flow log and Resolver query
+// logging, both encrypted with the audit key and kept as long as the session evidence.
+type recorders struct {
+	flowLog  *network.FlowLog
+	queryLog *network.DNSQueryLog
+}
+
+// buildRecorders builds the recorders. They need the audit key, which the session audit
+// component creates after the host, so they start recording once the host exists.
+func buildRecorders(
+	ctx *pulumi.Context, name string, s *settings.Settings, partition, accountID string,
+	vpc *network.Vpc, keyArn pulumi.StringInput,
+) (*recorders, error) {
+	logGroup := func(purpose string) network.LogGroupArgs {
+		return network.LogGroupArgs{
+			Name:                    stackLogGroup(s.Stack, purpose),
+			KmsKeyArn:               keyArn,
+			RetentionDays:           s.Audit.RetentionDays,
+			DeleteEvidenceOnDestroy: !s.Audit.RetainOnDestroy,
+		}
+	}
+
+	flowLog, err := network.NewFlowLog(ctx, name+"-flow-log", &network.FlowLogArgs{
+		VpcID:     vpc.VpcID,
+		AccountID: accountID,
+		Partition: partition,
+		Region:    s.Region,
+		Log:       logGroup(FlowLogPurpose),
+		Tags:      s.ResourceTags(),
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	queryLog, err := network.NewDNSQueryLog(ctx, name+"-dns-queries", &network.DNSQueryLogArgs{
+		VpcID: vpc.VpcID,
+		Log:   logGroup(DNSQueryPurpose),
+		Tags:  s.ResourceTags(),
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	return &recorders{flowLog: flowLog, queryLog: queryLog}, nil
+}
+
+// The last part of the containment log groups' names: /crucible/<stack>/<purpose>.
+const (
+	FlowLogPurpose  = "flow-logs"
+	DNSQueryPurpose = "dns-queries"
+)
+
+// stackLogGroup names a log group of the stack under the prefix the audit key's policy covers.
+func stackLogGroup(stack, purpose string) string {
+	return strings.TrimSuffix(audit.LogGroupPattern(stack), "*") + purpose
+}
+
+// containmentWeakenings are the deploy-time warnings for the choices that weaken isolation, one sentence
 // each, naming the key that made the choice.
-func weakenings(s *settings.Settings) []string {
+func containmentWeakenings(s *settings.Settings) []string {
 	var out []string
 
 	if s.EnableNat {

@@ -24,7 +24,7 @@ func parse(t *testing.T, values map[string]string) *settings.Settings {
 }
 
 func TestStrictDefaultsDeployWithoutWarnings(t *testing.T) {
-	assert.Empty(t, weakenings(parse(t, nil)), "the program says nothing when nothing is weakened")
+	assert.Empty(t, containmentWeakenings(parse(t, nil)), "the program says nothing when nothing is weakened")
 }
 
 func TestNatWarningSaysTheHostReachesTheInternetAndOnWhichPorts(t *testing.T) {
@@ -32,9 +32,9 @@ func TestNatWarningSaysTheHostReachesTheInternetAndOnWhichPorts(t *testing.T) {
 		"crucible:enableNat is true: the host can reach the internet through a NAT gateway on " +
 			"TCP ports 443, 8443; the DNS Firewall still refuses unlisted names, but connections " +
 			"to IP addresses get out. Set crucible:enableNat false for full isolation",
-	}, weakenings(parse(t, map[string]string{"enableNat": "true", "egressPorts": "[8443, 443]"})))
+	}, containmentWeakenings(parse(t, map[string]string{"enableNat": "true", "egressPorts": "[8443, 443]"})))
 
-	assert.Contains(t, weakenings(parse(t, map[string]string{"enableNat": "true"}))[0],
+	assert.Contains(t, containmentWeakenings(parse(t, map[string]string{"enableNat": "true"}))[0],
 		"on TCP port 443;")
 }
 
@@ -42,11 +42,11 @@ func TestDisabledDNSFirewallIsWarnedAbout(t *testing.T) {
 	assert.Equal(t, []string{
 		"crucible:insecureDisableDnsFirewall is true: the host resolves every DNS name, so data " +
 			"can leave inside DNS queries even without NAT; queries are still logged",
-	}, weakenings(parse(t, map[string]string{"insecureDisableDnsFirewall": "true"})))
+	}, containmentWeakenings(parse(t, map[string]string{"insecureDisableDnsFirewall": "true"})))
 }
 
 func TestPublicSuffixWildcardsAreNamedInTheWarning(t *testing.T) {
-	got := weakenings(parse(t, map[string]string{
+	got := containmentWeakenings(parse(t, map[string]string{
 		"allowedDomains":                     `["*.com", "*.pythonhosted.org", "*.co.uk"]`,
 		"insecureAllowPublicSuffixWildcards": "true",
 	}))
@@ -59,7 +59,7 @@ func TestPublicSuffixWildcardsAreNamedInTheWarning(t *testing.T) {
 }
 
 func TestInsecureWildcardFlagAloneIsNotWarnedAbout(t *testing.T) {
-	assert.Empty(t, weakenings(parse(t, map[string]string{
+	assert.Empty(t, containmentWeakenings(parse(t, map[string]string{
 		"insecureAllowPublicSuffixWildcards": "true",
 		"allowedDomains":                     `["pypi.org"]`,
 	})), "nothing broad is allowed, so nothing is weakened")

@@ -2,10 +2,12 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/crucible-sandbox/crucible/audit"
 	"github.com/crucible-sandbox/crucible/compute"
 	"github.com/crucible-sandbox/crucible/iam"
 	"github.com/crucible-sandbox/crucible/network"
@@ -38,9 +40,7 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 	name := ResourcePrefix
 	tags := s.ResourceTags()
 
-	for _, w := range weakenings(s) {
-		_ = ctx.Log.Warn(w, nil)
-	}
+	warnWeakenings(ctx, s)
 
 	partition, err := aws.GetPartition(ctx, nil)
 	if err != nil {
@@ -52,17 +52,30 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return fmt.Errorf("sandbox: caller identity: %w", err)
 	}
 
+	// The account is known only now; principals of another account are refused before the
+	// first resource, like every other configuration error.
+	if err := checkPrincipalAccounts(s.Audit.OperatorPrincipals, caller.AccountId); err != nil {
+		return err
+	}
+
+	targets, err := newAuditTargets(s, partition.Partition, caller.AccountId)
+	if err != nil {
+		return err
+	}
+
 	vpc, err := network.NewVpc(ctx, name, &network.VpcArgs{
-		Region:            s.Region,
-		CidrBlock:         s.VpcCidr,
-		PrivateSubnetCidr: s.PrivateSubnetCidr,
-		PublicSubnetCidr:  s.PublicSubnetCidr,
-		AvailabilityZone:  s.AvailabilityZone,
-		EnableNat:         s.EnableNat,
-		AccountID:         caller.AccountId,
-		Partition:         partition.Partition,
-		EgressPorts:       s.Containment.EgressPorts,
-		Tags:              tags,
+		Region:             s.Region,
+		CidrBlock:          s.VpcCidr,
+		PrivateSubnetCidr:  s.PrivateSubnetCidr,
+		PublicSubnetCidr:   s.PublicSubnetCidr,
+		AvailabilityZone:   s.AvailabilityZone,
+		EnableNat:          s.EnableNat,
+		InterfaceEndpoints: slices.Concat(network.DefaultInterfaceEndpoints, audit.InterfaceEndpoints),
+		AccountID:          caller.AccountId,
+		Partition:          partition.Partition,
+		AuditBucketArn:     pulumi.String(targets.bucketArn),
+		EgressPorts:        s.Containment.EgressPorts,
+		Tags:               tags,
 	})
 	if err != nil {
 		return err
@@ -76,7 +89,7 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return err
 	}
 
-	guards, err := buildGuards(ctx, name, s, partition, vpc, role)
+	guards, err := buildGuards(ctx, name, s, partition, vpc, role, targets)
 	if err != nil {
 		return err
 	}
@@ -90,8 +103,56 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		AmiID:                 s.AmiID,
 		RootVolumeGiB:         s.RootVolumeGiB,
 		EgressPorts:           s.Containment.EgressPorts,
+		UserData:              audit.RunAsUserData(s.Audit.RunAsUser, s.Audit.Sudo),
 		Tags:                  tags,
 	}, guards.hostDependencies(vpc))
+	if err != nil {
+		return err
+	}
+
+	sessions, err := audit.NewSessionAudit(ctx, name+"-audit", &audit.SessionAuditArgs{
+		Partition:               partition.Partition,
+		DNSSuffix:               partition.DnsSuffix,
+		Region:                  s.Region,
+		AccountID:               caller.AccountId,
+		Stack:                   s.Stack,
+		InstanceRoleName:        role.RoleName,
+		InstanceRoleArn:         role.RoleArn,
+		InstanceID:              host.InstanceID,
+		RetentionDays:           s.Audit.RetentionDays,
+		TransitionDays:          s.Audit.TransitionDays,
+		ObjectLockDays:          s.Audit.ObjectLockDays,
+		DeleteEvidenceOnDestroy: !s.Audit.RetainOnDestroy,
+		IdleTimeoutMinutes:      s.Audit.IdleTimeoutMinutes,
+		MaxDurationMinutes:      s.Audit.MaxDurationMinutes,
+		RunAsUser:               s.Audit.RunAsUser,
+		Tags:                    tags,
+	})
+	if err != nil {
+		return err
+	}
+
+	recorders, err := buildRecorders(ctx, name, s, partition.Partition, caller.AccountId, vpc,
+		sessions.KeyArn)
+	if err != nil {
+		return err
+	}
+
+	operators, err := iam.NewOperatorAccess(ctx, name+"-operators", &iam.OperatorAccessArgs{
+		Partition:          partition.Partition,
+		Region:             s.Region,
+		AccountID:          caller.AccountId,
+		StackTagKey:        settings.StackTag,
+		Stack:              s.Stack,
+		InstanceArn:        host.InstanceArn,
+		InstanceID:         host.InstanceID,
+		SessionDocumentArn: sessions.SessionDocumentArn,
+		KeyArn:             sessions.KeyArn,
+		InstanceRoleName:   role.RoleName,
+		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
+		Revoked:            s.Audit.AccessRevoked,
+		Tags:               tags,
+	})
 	if err != nil {
 		return err
 	}
@@ -101,8 +162,19 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 	ctx.Export("privateSubnetId", vpc.PrivateSubnetID)
 	ctx.Export("securityGroupId", host.SecurityGroupID)
 	ctx.Export("region", pulumi.String(s.Region))
-	ctx.Export("connectCommand", pulumi.Sprintf("aws ssm start-session --target %s --region %s",
-		host.InstanceID, s.Region))
+	ctx.Export("connectCommand", pulumi.Sprintf(
+		"aws ssm start-session --target %s --document-name %s --region %s",
+		host.InstanceID, sessions.SessionDocumentName, s.Region))
+	ctx.Export("sessionDocumentName", sessions.SessionDocumentName)
+	ctx.Export("auditBucketName", sessions.BucketName)
+	ctx.Export("auditTranscriptPrefix", sessions.TranscriptPrefix)
+	ctx.Export("sessionLogGroupName", sessions.LogGroupName)
+	ctx.Export("auditKeyArn", sessions.KeyArn)
+	ctx.Export("operatorPolicyArn", operators.PolicyArn)
+	ctx.Export("dnsQueryLogGroupName", recorders.queryLog.LogGroupName)
+	ctx.Export("flowLogGroupName", recorders.flowLog.LogGroupName)
+	ctx.Export("auditTrailCommand", pulumi.Sprintf("aws s3 ls s3://%s/%s/ --region %s",
+		sessions.BucketName, sessions.TranscriptPrefix, s.Region))
 
 	return nil
 }

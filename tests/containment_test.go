@@ -14,17 +14,21 @@ import (
 
 // Types of the containment controls.
 const (
-	aclType         = "aws:ec2/networkAcl:NetworkAcl"
-	aclRuleType     = "aws:ec2/networkAclRule:NetworkAclRule"
-	aclAssocType    = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
-	fwRuleType      = "aws:route53/resolverFirewallRule:ResolverFirewallRule"
-	fwAssocType     = "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation"
-	fwConfigType    = "aws:route53/resolverFirewallConfig:ResolverFirewallConfig"
-	domainListType  = "aws:route53/resolverFirewallDomainList:ResolverFirewallDomainList"
-	rolePolicyType  = "aws:iam/rolePolicy:RolePolicy"
-	roleType        = "aws:iam/role:Role"
-	stackAccountID  = "123456789012" // the stand-in account
-	hostComponentID = "sandbox-host"
+	aclType           = "aws:ec2/networkAcl:NetworkAcl"
+	aclRuleType       = "aws:ec2/networkAclRule:NetworkAclRule"
+	aclAssocType      = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
+	fwRuleType        = "aws:route53/resolverFirewallRule:ResolverFirewallRule"
+	fwAssocType       = "aws:route53/resolverFirewallRuleGroupAssociation:ResolverFirewallRuleGroupAssociation"
+	fwConfigType      = "aws:route53/resolverFirewallConfig:ResolverFirewallConfig"
+	domainListType    = "aws:route53/resolverFirewallDomainList:ResolverFirewallDomainList"
+	rolePolicyType    = "aws:iam/rolePolicy:RolePolicy"
+	flowLogType       = "aws:ec2/flowLog:FlowLog"
+	logGroupType      = "aws:cloudwatch/logGroup:LogGroup"
+	queryLogType      = "aws:route53/resolverQueryLogConfig:ResolverQueryLogConfig"
+	queryLogAssocType = "aws:route53/resolverQueryLogConfigAssociation:ResolverQueryLogConfigAssociation"
+	roleType          = "aws:iam/role:Role"
+	stackAccountID    = "123456789012" // the stand-in account
+	hostComponentID   = "sandbox-host"
 )
 
 // Route 1, DNS tunnelling: the VPC's resolver answers only the listed names, and refuses rather
@@ -80,7 +84,7 @@ func TestRoute1FirewallIsOffOnlyByTheInsecureFlag(t *testing.T) {
 func TestRoute2EveryEndpointPolicyIsLimitedToThisAccount(t *testing.T) {
 	eachScenario(t, func(t *testing.T, _ scenario, res *render.Result) {
 		endpoints := res.OfType(endpointType)
-		require.Len(t, endpoints, 4)
+		require.Len(t, endpoints, 6, "ssm, ssmmessages, ec2messages, logs, kms and the S3 gateway")
 
 		for _, e := range endpoints {
 			doc := rendertest.JSONDoc(t, e, "policy")
@@ -272,4 +276,82 @@ func conditionValue(statement any, key string) any {
 	}
 
 	return nil
+}
+
+// Route 6, silent activity: every connection attempt is recorded, encrypted with the audit key
+// and kept as long as the session evidence.
+func TestRoute6FlowLogRecordsAllTrafficWithTheAuditKeyAndRetention(t *testing.T) {
+	eachScenario(t, func(t *testing.T, _ scenario, res *render.Result) {
+		vpc := rendertest.One(t, res, vpcType, "sandbox-vpc")
+		flow := rendertest.One(t, res, flowLogType, "sandbox-flow-log")
+		group := rendertest.One(t, res, logGroupType, "sandbox-flow-log-records")
+
+		assert.Equal(t, vpc.ID, flow.Get("vpcId"))
+		assert.Equal(t, "ALL", flow.Get("trafficType"))
+		assert.Equal(t, group.Get("arn"), flow.Get("logDestination"))
+		assert.Equal(t, "/crucible/dev/flow-logs", group.Get("name"))
+		assert.Equal(t, res.Outputs["auditKeyArn"], group.Get("kmsKeyId"))
+		assert.Equal(t, float64(365), group.Get("retentionInDays"))
+		require.NotNil(t, group.RetainOnDelete)
+		assert.True(t, *group.RetainOnDelete, "destroying the stack keeps the evidence")
+	})
+}
+
+func TestRoute1EveryQueryIsLoggedWithTheAuditKeyAndRetention(t *testing.T) {
+	res := rendertest.Render(t, "auditRetentionDays=731", "auditRetainOnDestroy=false")
+
+	vpc := rendertest.One(t, res, vpcType, "sandbox-vpc")
+	group := rendertest.One(t, res, logGroupType, "sandbox-dns-queries-records")
+	cfg := rendertest.One(t, res, queryLogType, "sandbox-dns-queries")
+	assoc := rendertest.One(t, res, queryLogAssocType, "sandbox-dns-queries-association")
+
+	assert.Equal(t, "/crucible/dev/dns-queries", group.Get("name"))
+	assert.Equal(t, res.Outputs["auditKeyArn"], group.Get("kmsKeyId"))
+	assert.Equal(t, float64(731), group.Get("retentionInDays"), "the audit retention, as set")
+	require.NotNil(t, group.RetainOnDelete)
+	assert.False(t, *group.RetainOnDelete, "auditRetainOnDestroy=false lets destroy delete it")
+	assert.Equal(t, group.Get("arn"), cfg.Get("destinationArn"))
+	assert.Equal(t, cfg.ID, assoc.Get("resolverQueryLogConfigId"))
+	assert.Equal(t, vpc.ID, assoc.Get("resourceId"))
+
+	assert.Equal(t, float64(731), rendertest.One(t, res, logGroupType,
+		"sandbox-flow-log-records").Get("retentionInDays"))
+}
+
+// The guards name the audit resources before the audit component builds them; the names must be
+// the ones it builds.
+func TestGuardsNameTheAuditResourcesTheProgramBuilds(t *testing.T) {
+	res := rendertest.Render(t)
+
+	bucket := rendertest.One(t, res, "aws:s3/bucketV2:BucketV2", "sandbox-audit-transcripts")
+	document := rendertest.One(t, res, "aws:ssm/document:Document",
+		"sandbox-audit-session-preferences")
+
+	s3 := rendertest.JSONDoc(t, rendertest.One(t, res, endpointType, "sandbox-s3"), "policy")
+	statements, _ := s3["Statement"].([]any)
+	require.Len(t, statements, 2)
+	assert.Equal(t, []any{bucket.Get("arn"), bucket.String("arn") + "/*"},
+		statements[1].(map[string]any)["Resource"], "the S3 endpoint writes the real audit bucket")
+
+	guard := rendertest.JSONDoc(t, rendertest.One(t, res, rolePolicyType,
+		"sandbox-credential-guard-policy"), "policy")
+	guardStatements, _ := guard["Statement"].([]any)
+	require.Len(t, guardStatements, 4)
+	assert.Contains(t, guardStatements[3].(map[string]any)["NotResource"], document.Get("arn"),
+		"the host may still read its own session document")
+
+	allowed := list(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
+		Get("domains"))
+	assert.Contains(t, allowed, bucket.String("bucket")+".s3.us-east-1.amazonaws.com")
+	for _, svc := range []string{"logs", "kms"} {
+		assert.Contains(t, allowed, svc+".us-east-1.amazonaws.com",
+			"session audit's endpoints are reached by name too")
+	}
+}
+
+func TestStackOutputsNameTheContainmentLogGroups(t *testing.T) {
+	res := rendertest.Render(t)
+
+	assert.Equal(t, "/crucible/dev/dns-queries", res.Outputs["dnsQueryLogGroupName"])
+	assert.Equal(t, "/crucible/dev/flow-logs", res.Outputs["flowLogGroupName"])
 }

@@ -171,8 +171,8 @@ func TestStackOutputsDescribeTheHostAndHowToConnect(t *testing.T) {
 	assert.Equal(t, private.ID, res.Outputs["privateSubnetId"])
 	assert.Equal(t, hostSg.ID, res.Outputs["securityGroupId"])
 	assert.Equal(t, "us-east-1", res.Outputs["region"])
-	assert.Equal(t, fmt.Sprintf("aws ssm start-session --target %s --region us-east-1", vm.ID),
-		res.Outputs["connectCommand"])
+	assert.Equal(t, fmt.Sprintf("aws ssm start-session --target %s --document-name "+
+		"crucible-dev-sessions --region us-east-1", vm.ID), res.Outputs["connectCommand"])
 }
 
 func TestEveryCloudResourceIsAChildOfAComponent(t *testing.T) {

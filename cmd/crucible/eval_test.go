@@ -108,7 +108,8 @@ func TestEvalCommandsOnTheEngine(t *testing.T) {
 	out, _, err := runEval(t, "up", "cli-1", "--ttl", "1h", "--config", "instanceType=t3.large")
 	require.NoError(t, err, out)
 	assert.Regexp(t, `Evaluation cli-1 is up \(stack eval-cli-1, owner \S+\), expires \S+Z\.\n`+
-		`Connect with:\n  aws ssm start-session --target i-[0-9a-f]{17} --region us-east-1\n$`, out)
+		`Connect with:\n  aws ssm start-session --target i-[0-9a-f]{17} --document-name `+
+		`crucible-eval-cli-1-sessions --region us-east-1\n$`, out)
 	command := regexp.MustCompile(`Connect with:\n  (.*)\n`).FindStringSubmatch(out)[1]
 
 	out, _, err = runEval(t, "list", "--json")

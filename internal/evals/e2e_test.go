@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -100,7 +101,8 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 
 	instance := first.Outputs["instanceId"]
 	assert.Regexp(t, `^i-[0-9a-f]{17}$`, instance)
-	assert.Equal(t, fmt.Sprintf("aws ssm start-session --target %s --region us-east-1", instance),
+	assert.Equal(t, fmt.Sprintf("aws ssm start-session --target %s --document-name "+
+		"crucible-%s-sessions --region us-east-1", instance, first.Evaluation.Stack),
 		first.Outputs["connectCommand"])
 
 	second, err := ev.Up(ctx, UpRequest{ID: "Lifecycle 1", TTL: 2 * time.Hour})
@@ -173,7 +175,8 @@ func TestAnInterruptedUpResumes(t *testing.T) {
 	require.NoError(t, err, "eval up after the interruption; progress:\n%s", ev.out)
 	assert.Positive(t, res.Changes["same"], "what the interrupted update created is kept")
 	assert.Positive(t, res.Changes["create"], "the rest is created now")
-	assert.Regexp(t, `^aws ssm start-session --target i-[0-9a-f]{17} --region us-east-1$`,
+	assert.Regexp(t, `^aws ssm start-session --target i-[0-9a-f]{17} --document-name `+
+		`crucible-`+regexp.QuoteMeta(res.Evaluation.Stack)+`-sessions --region us-east-1$`,
 		res.Outputs["connectCommand"])
 }
 

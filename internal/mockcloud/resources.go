@@ -111,6 +111,11 @@ func mergeSpecs(groups ...map[string]spec) map[string]spec {
 	all := map[string]spec{}
 	for _, g := range groups {
 		for typ, s := range g {
+			// Two areas modelling one type would answer differently depending on merge order.
+			if _, dup := all[typ]; dup {
+				panic("mockcloud: resource type " + typ + " is modelled twice; keep one spec")
+			}
+
 			all[typ] = s
 		}
 	}

@@ -61,16 +61,6 @@ var containmentSpecs = map[string]spec{
 		return "nacl-" + r.seed[:10]
 	},
 	"aws:ec2/networkAclAssociation:NetworkAclAssociation": plainID("aclassoc"),
-	"aws:cloudwatch/logGroup:LogGroup": func(r *created) string {
-		name := r.autoname("name")
-		r.setString("arn", r.arn("logs", "log-group:"+name))
-		r.setString("logGroupClass", "STANDARD")
-		r.set("retentionInDays", resource.NewNumberProperty(0))
-		r.set("skipDestroy", resource.NewBoolProperty(false))
-		r.tagsAll()
-
-		return name
-	},
 }
 
 // defaultFlowLogFormat is the version 2 format AWS uses when a flow log names none.
