@@ -3,16 +3,15 @@ package network
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-)
 
-var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+	"github.com/crucible-sandbox/crucible/settings"
+)
 
 // validateContainment checks the arguments of the containment controls the Vpc builds itself:
 // the endpoint policies' perimeter and the network ACL's egress ports.
 func (a *VpcArgs) validateContainment() error {
-	if !accountIDPattern.MatchString(a.AccountID) {
+	if !settings.AccountIDPattern.MatchString(a.AccountID) {
 		return fmt.Errorf("account id %q is not a twelve-digit AWS account id", a.AccountID)
 	}
 

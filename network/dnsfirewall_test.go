@@ -115,7 +115,7 @@ func TestFirewallAllowListIsTheHostDomainsPlusTheUsers(t *testing.T) {
 		append(network.AwsOwnedBuckets("eu-west-1"), "crucible-audit-dev-123456789012-eu-west-1"))
 	want = append(want, "pypi.org", "*.pythonhosted.org")
 
-	got := list(rendertest.One(t, res, domainListType, "dns-allowed").Get("domains"))
+	got := rendertest.Strings(rendertest.One(t, res, domainListType, "dns-allowed").Get("domains"))
 	assert.ElementsMatch(t, want, got)
 	assert.IsIncreasing(t, got, "sorted, so an unchanged list never shows a diff")
 	assert.Contains(t, got, "kms.eu-west-1.amazonaws.com", "session encryption reaches KMS by name")
@@ -187,18 +187,4 @@ func TestInvalidFirewallArgumentsRegisterNothing(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-}
-
-// list returns the strings of a JSON array value.
-func list(v any) []string {
-	arr, _ := v.([]any)
-	out := make([]string, 0, len(arr))
-
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-
-	return out
 }

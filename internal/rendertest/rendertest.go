@@ -77,3 +77,18 @@ func JSONDoc(t testing.TB, res *render.Resource, path string) map[string]any {
 
 	return doc
 }
+
+// Strings returns the strings of a JSON array value, such as a list property read with Get;
+// absent or other values give an empty list.
+func Strings(v any) []string {
+	arr, _ := v.([]any)
+	out := make([]string, 0, len(arr))
+
+	for _, x := range arr {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+
+	return out
+}
