@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,9 +27,10 @@ func newAuditCmd() *cobra.Command {
 		Short: "Review what happened on an evaluation host: timeline, web page, evidence export",
 		Long: "Reads an evaluation's evidence (session transcripts, Resolver query logs, VPC flow " +
 			"logs and CloudTrail calls by the host's role) and merges it into one timeline.\n\n" +
-			"Name the evaluation by its id, by --stack NAME, or by --outputs FILE (the JSON of " +
-			"`pulumi stack output --json`). CloudTrail is account-level: give its bucket with " +
-			"--trail-bucket.",
+			"Name the evaluation by its id, read from the evaluation backend exactly as " +
+			"`crucible eval` reads it (--backend, $PULUMI_BACKEND_URL, --secrets-provider), by " +
+			"--stack NAME, or by --outputs FILE (the JSON of `pulumi stack output --json`). " +
+			"CloudTrail is account-level: give its bucket with --trail-bucket.",
 	}
 	cmd.AddCommand(newAuditTimelineCmd(), newAuditServeCmd(), newAuditExportCmd())
 	return cmd
@@ -39,6 +41,9 @@ type auditSource struct {
 	stack, outputs            string
 	trailBucket, trailPrefix  string
 	endpointURL, profile, dir string
+
+	// evaluations is where an evaluation id is looked up.
+	evaluations evalBackend
 }
 
 func (s *auditSource) register(flags *pflag.FlagSet) {
@@ -52,7 +57,8 @@ func (s *auditSource) register(flags *pflag.FlagSet) {
 	flags.StringVar(&s.endpointURL, "endpoint-url", "", "AWS endpoint override (also "+
 		"AWS_ENDPOINT_URL), for S3-compatible stores and emulators")
 	flags.StringVar(&s.profile, "profile", "", "AWS shared-config profile")
-	flags.StringVar(&s.dir, "project-dir", ".", "the Pulumi project directory, for --stack and ids")
+	flags.StringVar(&s.dir, "project-dir", ".", "the Pulumi project directory, for --stack")
+	s.evaluations.register(flags)
 }
 
 // reader picks the one way the command line names the evaluation.
@@ -74,18 +80,45 @@ func (s *auditSource) reader(args []string) (forensics.OutputsReader, error) {
 	case s.stack != "":
 		return forensics.PulumiStack{Name: s.stack, Dir: s.dir}, nil
 	}
-	return evaluationOutputs(args[0], s.dir)
+	return s.evaluation(args[0])
 }
 
-// evaluationOutputs resolves an evaluation id: each evaluation is its own stack, named by
-// evals.StackName, so its outputs are that stack's.
-func evaluationOutputs(id, dir string) (forensics.OutputsReader, error) {
-	name, err := evals.StackName(id)
-	if err != nil {
+// evaluation resolves an evaluation id the way `crucible eval` does: its own stack in the
+// evaluation backend, read by the evals Manager, so the id means the same stack in both.
+func (s *auditSource) evaluation(id string) (forensics.OutputsReader, error) {
+	if _, err := evals.StackName(id); err != nil {
 		return nil, &exitError{exitInvalidConfig, err}
 	}
-	return forensics.PulumiStack{Name: name, Dir: dir}, nil
+	url, err := s.evaluations.resolve()
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.evaluations.manager(url, "", io.Discard)
+	if err != nil {
+		return nil, fmt.Errorf("evaluation %q (without the Pulumi CLI, save the outputs and "+
+			"pass --outputs FILE): %w", id, err)
+	}
+	return evaluationOutputs{id: id, manager: m}, nil
 }
+
+// evaluationOutputs reads an evaluation's stack outputs through the evals Manager.
+type evaluationOutputs struct {
+	id      string
+	manager *evals.Manager
+}
+
+// ReadOutputs returns the outputs as a JSON object of output name to value, the form of
+// `pulumi stack output --json`. The Manager's errors already name the evaluation and backend.
+func (e evaluationOutputs) ReadOutputs(ctx context.Context) ([]byte, error) {
+	outputs, err := e.manager.Outputs(ctx, e.id)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(outputs)
+}
+
+// Describe names the evaluation.
+func (e evaluationOutputs) Describe() string { return fmt.Sprintf("evaluation %q", e.id) }
 
 func (s *auditSource) locations(ctx context.Context, args []string) (forensics.Locations, error) {
 	reader, err := s.reader(args)

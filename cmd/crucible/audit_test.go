@@ -164,6 +164,16 @@ func TestAuditRefusesBadCommandLines(t *testing.T) {
 			[]string{"audit", "export", "--outputs", outputs},
 			"--out: name a directory to export into",
 		},
+		{
+			"bad evaluation id",
+			[]string{"audit", "timeline", "!!"},
+			`evaluation id "!!" has no ASCII letters or digits`,
+		},
+		{
+			"bad evaluation backend",
+			[]string{"audit", "serve", "run-1", "--backend", "ftp://x"},
+			`--backend "ftp://x": not a Pulumi backend URL`,
+		},
 		{"bad trail bucket", []string{
 			"audit", "timeline", "--outputs", outputs,
 			"--trail-bucket", "Not_A_Bucket",

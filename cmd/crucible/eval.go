@@ -17,7 +17,6 @@ import (
 
 	"github.com/crucible-sandbox/crucible/internal/evals"
 	"github.com/crucible-sandbox/crucible/internal/render"
-	"github.com/crucible-sandbox/crucible/sandbox"
 )
 
 func newEvalCmd() *cobra.Command {
@@ -43,16 +42,13 @@ func newEvalCmd() *cobra.Command {
 
 // evalFlags are the flags every eval command shares.
 type evalFlags struct {
-	backend, secretsProvider, dir string
+	evalBackend
+	dir string
 }
 
 func (g *evalFlags) register(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()
-	f.StringVar(&g.backend, "backend", "", "Pulumi backend URL: file://<dir>, s3://<bucket>[/prefix] "+
-		"or https://api.pulumi.com (default: $PULUMI_BACKEND_URL, else a file backend under the "+
-		"user's data directory)")
-	f.StringVar(&g.secretsProvider, "secrets-provider", "", "secrets provider of new evaluation "+
-		"stacks: passphrase (default, reads PULUMI_CONFIG_PASSPHRASE) or awskms://<key>")
+	g.evalBackend.register(f)
 	f.StringVar(&g.dir, "cwd", "", "project directory holding Pulumi.yaml and the base stacks "+
 		"(default: the nearest one at or above the working directory)")
 }
@@ -60,12 +56,9 @@ func (g *evalFlags) register(cmd *cobra.Command) {
 // manager checks the backend and secrets, finds the Pulumi CLI, and returns the Manager; input
 // errors come first, so a bad flag never waits on Pulumi.
 func (g *evalFlags) manager(cmd *cobra.Command, needProject bool) (*evals.Manager, error) {
-	url, err := evals.ResolveBackend(g.backend, os.Getenv)
+	url, err := g.resolve()
 	if err != nil {
-		return nil, &exitError{exitInvalidConfig, err}
-	}
-	if err := evals.CheckSecrets(url, g.secretsProvider, os.LookupEnv); err != nil {
-		return nil, &exitError{exitInvalidConfig, err}
+		return nil, err
 	}
 
 	projectDir := ""
@@ -74,26 +67,7 @@ func (g *evalFlags) manager(cmd *cobra.Command, needProject bool) (*evals.Manage
 			return nil, &exitError{exitInvalidConfig, err}
 		}
 	}
-
-	command, err := evals.PulumiCommand(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	backend, err := evals.NewAutoBackend(evals.AutoOptions{
-		URL:             url,
-		SecretsProvider: g.secretsProvider,
-		Command:         command,
-		Program:         sandbox.WithConfigKeys,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return evals.NewManager(evals.Options{
-		Backend:       backend,
-		ProjectDir:    projectDir,
-		WorkspaceRoot: evals.WorkspaceRoot(url),
-		Out:           cmd.OutOrStdout(),
-	}), nil
+	return g.evalBackend.manager(url, projectDir, cmd.OutOrStdout())
 }
 
 // interruptible cancels the context on Ctrl-C or SIGTERM; the Automation API then interrupts

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -124,6 +125,12 @@ func TestEvalCommandsOnTheEngine(t *testing.T) {
 	out, _, err = runEval(t, "connect", "cli-1")
 	require.NoError(t, err, out)
 	assert.Equal(t, command+"\n", out)
+
+	// audit finds the evaluation by the same id in the same backend, here PULUMI_BACKEND_URL.
+	loc, err := parseAuditSource(t).locations(context.Background(), []string{"cli-1"})
+	require.NoError(t, err)
+	assert.Equal(t, strings.Fields(command)[4], loc.InstanceID)
+	assert.Equal(t, "us-east-1", loc.Region)
 
 	out, _, err = runEval(t, "down", "cli-1")
 	require.NoError(t, err, out)
