@@ -26,7 +26,7 @@ const (
 
 // DNSFirewallArgs configure a DNSFirewall component.
 type DNSFirewallArgs struct {
-	// VpcID is the VPC whose resolver is guarded and logged. Required.
+	// VpcID is the VPC whose resolver is guarded. Required.
 	VpcID pulumi.StringInput
 	// Region and DNSSuffix (the partition's, such as amazonaws.com) spell the AWS names the host
 	// needs. Required.
@@ -105,7 +105,8 @@ func HostDomains(region, dnsSuffix string, services, buckets []string) []string 
 	return slices.Compact(slices.Sorted(slices.Values(names)))
 }
 
-// InstanceDomain covers the private DNS names EC2 gives instances in a region.
+// InstanceDomain covers the private DNS names EC2 gives instances in a region. The VPC's resolver
+// answers them itself, so no query under it leaves the VPC.
 func InstanceDomain(region string) string {
 	if region == "us-east-1" {
 		return "*.ec2.internal"
