@@ -17,8 +17,8 @@ import (
 // guards are the containment controls that must be in place before the host boots: the DNS
 // Firewall and the credential guard. The network ACL and endpoint policies are part of the VPC.
 type guards struct {
-	firewall *network.DNSFirewall
-	guard    *iam.CredentialGuard
+	firewall    *network.DNSFirewall
+	credentials *iam.CredentialGuard
 }
 
 // auditTargets are the audit resources the guards name before they exist: the session audit
@@ -65,7 +65,7 @@ func buildGuards(
 		return nil, err
 	}
 
-	guard, err := iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
+	credentials, err := iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
 		RoleName:     role.RoleName,
 		Partition:    partition.Partition,
 		Region:       s.Region,
@@ -75,13 +75,13 @@ func buildGuards(
 		return nil, err
 	}
 
-	return &guards{firewall: firewall, guard: guard}, nil
+	return &guards{firewall: firewall, credentials: credentials}, nil
 }
 
 // hostDependencies is what the host waits for, so that no instance runs, even for a moment,
 // with an open subnet, an unfiltered resolver or unguarded credentials.
 func (g *guards) hostDependencies(vpc *network.Vpc) pulumi.ResourceOption {
-	return pulumi.DependsOn(slices.Concat(vpc.Guards, g.firewall.Guards, g.guard.Guards))
+	return pulumi.DependsOn(slices.Concat(vpc.Guards, g.firewall.Guards, g.credentials.Guards))
 }
 
 // recorders are the containment controls that record: the VPC flow log and Resolver query
@@ -111,7 +111,7 @@ func buildRecorders(
 		AccountID: accountID,
 		Partition: partition,
 		Region:    s.Region,
-		Log:       logGroup(FlowLogPurpose),
+		Log:       logGroup(flowLogPurpose),
 		Tags:      s.ResourceTags(),
 	})
 	if err != nil {
@@ -120,7 +120,7 @@ func buildRecorders(
 
 	queryLog, err := network.NewDNSQueryLog(ctx, name+"-dns-queries", &network.DNSQueryLogArgs{
 		VpcID: vpc.VpcID,
-		Log:   logGroup(DNSQueryPurpose),
+		Log:   logGroup(dnsQueryPurpose),
 		Tags:  s.ResourceTags(),
 	})
 	if err != nil {
@@ -132,8 +132,8 @@ func buildRecorders(
 
 // The last part of the containment log groups' names: /crucible/<stack>/<purpose>.
 const (
-	FlowLogPurpose  = "flow-logs"
-	DNSQueryPurpose = "dns-queries"
+	flowLogPurpose  = "flow-logs"
+	dnsQueryPurpose = "dns-queries"
 )
 
 // stackLogGroup names a log group of the stack under the prefix the audit key's policy covers.
@@ -141,8 +141,8 @@ func stackLogGroup(stack, purpose string) string {
 	return strings.TrimSuffix(audit.LogGroupPattern(stack), "*") + purpose
 }
 
-// containmentWeakenings are the deploy-time warnings for the choices that weaken isolation, one sentence
-// each, naming the key that made the choice.
+// containmentWeakenings are the deploy-time warnings for the containment choices that weaken
+// isolation, one sentence each, naming the key that made the choice.
 func containmentWeakenings(s *settings.Settings) []string {
 	var out []string
 
