@@ -48,7 +48,7 @@ func hostGroupID(d *document) string {
 
 // knownGaps are the mandatory rules the program does not satisfy yet, each with the reason. The
 // list is exact: a rule that newly fails the dev stack is a regression, and a gap that closes
-// must leave this list (and the limitations in docs/policy.md) in the same change.
+// must leave this list (and the limitations in the README's policy section) in the same change.
 var knownGaps = map[string]string{}
 
 func TestTheDevStackPassesEveryMandatoryRule(t *testing.T) {
