@@ -72,7 +72,10 @@ func writeEventLine(w io.Writer, e *Event) {
 	if e.Rule != "" {
 		b.WriteString("  rule=" + Sanitize(e.Rule))
 	}
-	if e.Actor != "" {
+	switch {
+	case e.Actor != "" && e.Claimed:
+		b.WriteString("  claimed-by=" + Sanitize(e.Actor))
+	case e.Actor != "":
 		b.WriteString("  by=" + Sanitize(e.Actor))
 	}
 	if e.SessionID != "" && e.Kind == KindCommand {
@@ -128,12 +131,16 @@ type jsonTimeline struct {
 }
 
 type jsonSession struct {
-	ID        string    `json:"id"`
-	Owner     string    `json:"owner,omitempty"`
-	RunAsUser string    `json:"runAsUser,omitempty"`
-	Opened    time.Time `json:"opened,omitzero"`
-	Closed    time.Time `json:"closed,omitzero"`
-	ClosedBy  string    `json:"closedBy,omitempty"`
+	ID              string    `json:"id"`
+	Owner           string    `json:"owner,omitempty"`
+	OwnerClaimed    bool      `json:"ownerClaimed,omitempty"`
+	ClaimedOwner    string    `json:"claimedOwner,omitempty"`
+	Unverified      bool      `json:"unverified,omitempty"`
+	RunAsUser       string    `json:"runAsUser,omitempty"`
+	Opened          time.Time `json:"opened,omitzero"`
+	Closed          time.Time `json:"closed,omitzero"`
+	ClosedBy        string    `json:"closedBy,omitempty"`
+	ClosedByClaimed bool      `json:"closedByClaimed,omitempty"`
 }
 
 // WriteJSON prints the timeline as one JSON document. Strings are the evidence verbatim, with
@@ -152,8 +159,10 @@ func (t *Timeline) WriteJSON(w io.Writer) error {
 	}
 	for _, s := range t.Sessions {
 		doc.Sessions = append(doc.Sessions, jsonSession{
-			ID: s.ID, Owner: s.Owner, RunAsUser: s.RunAsUser,
+			ID: s.ID, Owner: s.Owner, OwnerClaimed: s.OwnerClaimed,
+			ClaimedOwner: s.ClaimedOwner, Unverified: s.Unverified, RunAsUser: s.RunAsUser,
 			Opened: s.Opened, Closed: s.Closed, ClosedBy: s.ClosedBy,
+			ClosedByClaimed: s.ClosedByClaimed,
 		})
 	}
 

@@ -370,7 +370,7 @@ func (c *collection) readTrail(ctx context.Context) error {
 // merge settles the sessions and orders every kept event by time. Ties keep a fixed source
 // order (sessions and commands, DNS, flows, API calls) and each source's own order.
 func (c *collection) merge() (*Timeline, error) {
-	c.book.settle(c.trail, c.closed)
+	c.book.settle(c.trail, c.opts.Locations.TrailBucketName != "", c.closed)
 	sessions := c.book.sessions()
 
 	// Session rows draw on several sources, so they count against no single one.
