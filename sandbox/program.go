@@ -150,6 +150,7 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		KeyArn:             sessions.KeyArn,
 		InstanceRoleName:   role.RoleName,
 		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
+		RunAsUser:          s.Audit.RunAsUser,
 		Revoked:            s.Audit.AccessRevoked,
 		Tags:               tags,
 	})
