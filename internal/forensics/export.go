@@ -208,7 +208,7 @@ func (x *exporter) copyObject(ctx context.Context, bucket string, obj s3types.Ob
 		Bucket: aws.String(bucket), Key: aws.String(key),
 	})
 	if err != nil {
-		return fmt.Errorf("forensics: export %s: %w", source, err)
+		return x.unreadable(ctx, source, "", aws.ToInt64(obj.Size), err)
 	}
 	defer out.Body.Close()
 	progress.addObject()
@@ -223,16 +223,53 @@ func (x *exporter) copyObject(ctx context.Context, bucket string, obj s3types.Ob
 		file.LastModified = out.LastModified.UTC()
 	}
 	max := x.opts.MaxObjectBytes
+	body := &readErrors{r: &limitedReader{
+		r: countingReader{out.Body, progress}, left: max, max: max,
+	}}
 	err = x.writeFile(&file, func(w io.Writer) error {
-		body := &limitedReader{r: countingReader{out.Body, progress}, left: max, max: max}
 		_, err := io.Copy(w, body)
 		return err
 	})
-	if errors.Is(err, errObjectTooLarge) {
+	switch {
+	case errors.Is(err, errObjectTooLarge):
 		x.skipObject(source, file.VersionID, aws.ToInt64(out.ContentLength), x.tooLarge())
+		return x.discard(file.Path)
+	case err != nil && body.err != nil:
+		if err := x.unreadable(ctx, source, file.VersionID, aws.ToInt64(out.ContentLength),
+			body.err); err != nil {
+			return err
+		}
 		return x.discard(file.Path)
 	}
 	return err
+}
+
+// unreadable lists an object that could not be read as skipped and goes on: the host role can
+// write objects the reviewer cannot read (SSE-C with the agent's own key, say), and one of
+// them must not stop the export of the rest. A cancelled export still stops.
+func (x *exporter) unreadable(ctx context.Context, source, versionID string, size int64,
+	err error,
+) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("forensics: export %s: %w", source, err)
+	}
+	x.skipObject(source, versionID, size, "unreadable: "+err.Error())
+	return nil
+}
+
+// readErrors remembers the error its reader returned, telling a failed read (the object's
+// fault) from a failed write (the export directory's).
+type readErrors struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErrors) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		r.err = err
+	}
+	return n, err
 }
 
 func (x *exporter) tooLarge() string {
