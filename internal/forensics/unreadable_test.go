@@ -19,7 +19,7 @@ import (
 // sseCError is what S3 answers a GetObject without the customer key for an object the agent
 // uploaded with SSE-C: the host role may encrypt with a key of its own choosing.
 var sseCError = errors.New("api error InvalidRequest: The object was stored using a form of " +
-	"Server Side Encryption. The correct parameters must be provided to retrieve the object.")
+	"Server Side Encryption. The correct parameters must be provided to retrieve the object")
 
 var errConnectionReset = errors.New("read: connection reset by peer")
 
