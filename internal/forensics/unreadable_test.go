@@ -16,9 +16,9 @@ import (
 	ft "github.com/crucible-sandbox/crucible/internal/forensics/forensicstest"
 )
 
-// sseCError is what S3 answers a GetObject without the customer key for an object the agent
+// errSSEC is what S3 answers a GetObject without the customer key for an object the agent
 // uploaded with SSE-C: the host role may encrypt with a key of its own choosing.
-var sseCError = errors.New("api error InvalidRequest: The object was stored using a form of " +
+var errSSEC = errors.New("api error InvalidRequest: The object was stored using a form of " +
 	"Server Side Encryption. The correct parameters must be provided to retrieve the object")
 
 var errConnectionReset = errors.New("read: connection reset by peer")
@@ -34,7 +34,7 @@ func (s unreadableS3) GetObject(ctx context.Context, in *s3.GetObjectInput,
 	opts ...func(*s3.Options),
 ) (*s3.GetObjectOutput, error) {
 	if s.refuse[*in.Key] {
-		return nil, sseCError
+		return nil, errSSEC
 	}
 	out, err := s.S3API.GetObject(ctx, in, opts...)
 	if err != nil || !s.cut[*in.Key] {
@@ -76,7 +76,7 @@ func TestTimelineCountsUnreadableObjectsAndReadsTheRest(t *testing.T) {
 		}
 		got := fmt.Sprint(s.MalformedCount, s.Malformed)
 		wantMalformed := fmt.Sprint(1, []forensics.Malformed{{
-			Location: location, Reason: "object unreadable: " + sseCError.Error(),
+			Location: location, Reason: "object unreadable: " + errSSEC.Error(),
 		}})
 		if got != wantMalformed {
 			t.Errorf("%s: malformed %s, want %s", s.Source, got, wantMalformed)
@@ -135,7 +135,7 @@ func TestExportListsUnreadableObjectsAndCopiesTheRest(t *testing.T) {
 		},
 		{
 			Source: "s3://" + ft.AuditBucket + "/" + refused, Size: 1,
-			Reason: "unreadable: " + sseCError.Error(),
+			Reason: "unreadable: " + errSSEC.Error(),
 		},
 	}
 	if fmt.Sprint(m.SkippedObjects) != fmt.Sprint(want) {
