@@ -22,7 +22,7 @@ type stackFlags struct {
 func (f *stackFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.stack, "stack", "", "stack to render: reads Pulumi.<stack>.yaml (required)")
 	cmd.Flags().StringArrayVar(&f.overrides, "config", nil,
-		"override a config value, as `key=value` in `pulumi config set` syntax (repeatable)")
+		"override a config value as `key=value`, the syntax of pulumi config set (repeatable)")
 	cmd.Flags().StringVar(&f.dir, "cwd", "", "project directory holding Pulumi.yaml "+
 		"(default: the nearest one at or above the working directory)")
 }
@@ -87,7 +87,7 @@ func newRenderCmd() *cobra.Command {
 
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false,
-		"print a document shaped like `pulumi stack export` plus the stack outputs")
+		"print a document shaped like a pulumi stack export, plus the stack outputs")
 
 	return cmd
 }
