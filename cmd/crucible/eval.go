@@ -279,9 +279,12 @@ func newEvalRevokeCmd(g *evalFlags) *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Withdraw operator access now: update the stack, then end the live sessions",
 		Long: "Sets crucible:accessRevoked on the configuration the stack last deployed, " +
-			"updates the stack so no one can start a session, then terminates the host's live " +
-			"sessions through Systems Manager with the default AWS credentials. A later " +
-			"`eval up` keeps access revoked unless given --config accessRevoked=false.",
+			"updates the stack so no one can start a session, then terminates every live " +
+			"session on the host through Systems Manager with the default AWS credentials. " +
+			"The sessions are ended even when the update fails or another crucible command " +
+			"holds the evaluation's lock; the command then exits non-zero, saying the policy " +
+			"update was not applied. A later `eval up` keeps access revoked unless given " +
+			"--config accessRevoked=false.",
 		Args: evaluationID("eval revoke"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := g.manager(cmd, false)
@@ -293,22 +296,29 @@ func newEvalRevokeCmd(g *evalFlags) *cobra.Command {
 
 			res, err := m.Revoke(ctx, args[0])
 			if res != nil {
-				printRevoke(cmd.OutOrStdout(), args[0], res, err == nil)
+				printRevoke(cmd.OutOrStdout(), args[0], res)
 			}
 			return err
 		},
 	}
 }
 
-func printRevoke(w io.Writer, id string, res *evals.RevokeResult, updated bool) {
-	if updated {
+// printRevoke says what revoke did; the error, printed after it, says what it could not do.
+func printRevoke(w io.Writer, id string, res *evals.RevokeResult) {
+	if res.Updated {
 		fmt.Fprintf(w, "\nAccess to evaluation %s revoked (%s=true deployed).\n", id,
 			evals.RevokedKey)
+	} else {
+		fmt.Fprintf(w, "\nAccess policy of evaluation %s NOT updated: new sessions can still "+
+			"start.\n", id)
 	}
 	for _, s := range res.Terminated {
 		fmt.Fprintf(w, "Terminated session %s on %s.\n", s, res.InstanceID)
 	}
-	if len(res.Terminated) == 0 && res.InstanceID != "" {
+	for _, s := range res.Failed {
+		fmt.Fprintf(w, "Could NOT terminate session %s on %s.\n", s, res.InstanceID)
+	}
+	if len(res.Terminated)+len(res.Failed) == 0 && res.InstanceID != "" {
 		fmt.Fprintf(w, "No live sessions on %s.\n", res.InstanceID)
 	}
 }

@@ -113,7 +113,8 @@ func (m *Manager) Connect(ctx context.Context, id string) (SessionCommand, error
 	var missing *missingOutputError
 	if errors.As(err, &missing) {
 		return SessionCommand{}, fmt.Errorf("evaluation %q has no %s output: its update has "+
-			"not succeeded, or predates the output; run `crucible eval up %s`", id, missing.Output, shellArg(id))
+			"not succeeded, or predates the output; run `crucible eval up %s`",
+			id, missing.Output, shellArg(id))
 	}
 	if err != nil {
 		return SessionCommand{}, fmt.Errorf("evaluation %q: %w", id, err)
