@@ -155,6 +155,10 @@ type exporter struct {
 	manifest *Manifest
 }
 
+// transcripts copies every version of every object under the transcript prefix: the agent can
+// overwrite or delete a transcript, and a versioned bucket keeps what it held before. Where the
+// versions cannot be listed (no s3:ListBucketVersions) the current objects are copied and the
+// manifest says what was not.
 func (x *exporter) transcripts(ctx context.Context) error {
 	loc := x.opts.Locations
 	if loc.AuditBucketName == "" {
@@ -165,9 +169,32 @@ func (x *exporter) transcripts(ctx context.Context) error {
 	if prefix != "" {
 		prefix += "/"
 	}
+	bucket := loc.AuditBucketName
 	progress := x.opts.Progress.counter("transcripts")
-	return eachObject(ctx, x.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
-		return x.copyObject(ctx, loc.AuditBucketName, obj, progress)
+
+	listed := false
+	err := eachObjectVersion(ctx, x.clients.S3, bucket, prefix,
+		func(v s3types.ObjectVersion) error {
+			listed = true
+			return x.copyObject(ctx, bucket, objectVersion{
+				key: str(v.Key), versionID: str(v.VersionId), size: aws.ToInt64(v.Size),
+				earlier: !aws.ToBool(v.IsLatest),
+			}, progress)
+		},
+		func(d s3types.DeleteMarkerEntry) {
+			listed = true
+			x.skipObject(s3URL(bucket, str(d.Key)), str(d.VersionId), 0,
+				"delete marker: the key was deleted; its earlier versions are exported")
+		})
+	if err == nil || listed || ctx.Err() != nil {
+		return err
+	}
+
+	x.skip("earlier versions of session transcripts: " + err.Error())
+	return eachObject(ctx, x.clients.S3, bucket, prefix, func(obj s3types.Object) error {
+		return x.copyObject(ctx, bucket, objectVersion{
+			key: str(obj.Key), size: aws.ToInt64(obj.Size),
+		}, progress)
 	})
 }
 
@@ -188,33 +215,47 @@ func (x *exporter) trail(ctx context.Context) error {
 			if m == nil || !x.opts.Filter.coversDeliveryDay(m[1]) {
 				return nil
 			}
-			return x.copyObject(ctx, loc.TrailBucketName, obj, progress)
+			return x.copyObject(ctx, loc.TrailBucketName, objectVersion{
+				key: str(obj.Key), size: aws.ToInt64(obj.Size),
+			}, progress)
 		})
 }
 
-// copyObject streams one object to s3/<bucket>/<escaped key>, hashing as it writes. An object
-// over the size bound is listed in the manifest as skipped, not copied.
-func (x *exporter) copyObject(ctx context.Context, bucket string, obj s3types.Object,
+// objectVersion is one S3 object to export: the current one, or an earlier version.
+type objectVersion struct {
+	key       string
+	versionID string
+	size      int64
+	earlier   bool
+}
+
+// copyObject streams one object to s3/<bucket>/<escaped key> (an earlier version to
+// <escaped key>@<escaped version id>), hashing as it writes. An object over the size bound is
+// listed in the manifest as skipped, not copied.
+func (x *exporter) copyObject(ctx context.Context, bucket string, obj objectVersion,
 	progress *progressCounter,
 ) error {
-	key := str(obj.Key)
-	source := s3URL(bucket, key)
-	if size := aws.ToInt64(obj.Size); size > x.opts.MaxObjectBytes {
-		x.skipObject(source, "", size, x.tooLarge())
+	source := s3URL(bucket, obj.key)
+	if obj.size > x.opts.MaxObjectBytes {
+		x.skipObject(source, obj.versionID, obj.size, x.tooLarge())
 		return nil
 	}
 
-	out, err := x.clients.S3.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key),
-	})
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(obj.key)}
+	name := safeSegment(obj.key)
+	if obj.earlier {
+		in.VersionId = aws.String(obj.versionID)
+		name += "@" + safeSegment(obj.versionID)
+	}
+	out, err := x.clients.S3.GetObject(ctx, in)
 	if err != nil {
-		return x.unreadable(ctx, source, "", aws.ToInt64(obj.Size), err)
+		return x.unreadable(ctx, source, obj.versionID, obj.size, err)
 	}
 	defer out.Body.Close()
 	progress.addObject()
 
 	file := ManifestFile{
-		Path:      x.names.claim(path.Join("s3", safeSegment(bucket)), safeSegment(key), source),
+		Path:      x.names.claim(path.Join("s3", safeSegment(bucket)), name, source),
 		Source:    source,
 		VersionID: str(out.VersionId),
 		ETag:      str(out.ETag),

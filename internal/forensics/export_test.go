@@ -233,7 +233,7 @@ func TestExportListsObjectsOverTheSizeBoundAsSkipped(t *testing.T) {
 	}
 
 	want := []forensics.SkippedObject{{
-		Source: "s3://" + ft.AuditBucket + "/" + big, Size: 2048,
+		Source: "s3://" + ft.AuditBucket + "/" + big, VersionID: "v0", Size: 2048,
 		Reason: "larger than --max-object-bytes 1024",
 	}}
 	if fmt.Sprint(m.SkippedObjects) != fmt.Sprint(want) {

@@ -117,6 +117,9 @@ func (t *Timeline) writeSummary(w io.Writer) {
 		if extra := s.MalformedCount - int64(len(s.Malformed)); extra > 0 {
 			fmt.Fprintf(w, "  malformed: %d more not listed\n", extra)
 		}
+		for _, r := range s.Rewritten {
+			fmt.Fprintf(w, "  rewritten: %s: %s\n", Sanitize(r.Location), r.Describe())
+		}
 	}
 }
 
@@ -172,4 +175,17 @@ func (t *Timeline) WriteJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(escapeJSONUnsafe(data), '\n'))
 	return err
+}
+
+// Describe says how an object was rewritten, e.g. "3 versions, deleted", for the text summary
+// and the page.
+func (r Rewritten) Describe() string {
+	out := fmt.Sprintf("%d versions", r.Versions)
+	if r.DeleteMarkers > 0 {
+		out += fmt.Sprintf(", %d delete markers", r.DeleteMarkers)
+	}
+	if r.Deleted {
+		out += ", deleted"
+	}
+	return out + " (audit export keeps each version)"
 }

@@ -151,7 +151,7 @@ func (c *collection) readTranscripts(ctx context.Context) error {
 	src := c.report.source(SourceTranscripts, s3URL(loc.AuditBucketName, prefix))
 	progress := c.opts.Progress.counter("transcripts")
 
-	return eachObject(ctx, c.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
+	err := eachObject(ctx, c.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
 		key := str(obj.Key)
 		id, ok := transcriptSessionID(loc.AuditTranscriptPrefix, key)
 		if !ok {
@@ -186,6 +186,10 @@ func (c *collection) readTranscripts(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return flagRewritten(ctx, c.clients.S3, loc.AuditBucketName, prefix, src)
 }
 
 func (c *collection) readSessionStreams(ctx context.Context) error {

@@ -130,11 +130,11 @@ func TestExportListsUnreadableObjectsAndCopiesTheRest(t *testing.T) {
 
 	want := []forensics.SkippedObject{
 		{
-			Source: "s3://" + ft.AuditBucket + "/" + cut, Size: 8,
+			Source: "s3://" + ft.AuditBucket + "/" + cut, VersionID: "v0", Size: 8,
 			Reason: "unreadable: " + errConnectionReset.Error(),
 		},
 		{
-			Source: "s3://" + ft.AuditBucket + "/" + refused, Size: 1,
+			Source: "s3://" + ft.AuditBucket + "/" + refused, VersionID: "v0", Size: 1,
 			Reason: "unreadable: " + errSSEC.Error(),
 		},
 	}
