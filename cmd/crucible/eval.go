@@ -134,9 +134,10 @@ func newEvalUpCmd(g *evalFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&overrides, "config", nil,
-		"override a config value, as `key=value` in `pulumi config set` syntax (repeatable)")
+		"override a config value as `key=value`, the syntax of pulumi config set (repeatable)")
 	cmd.Flags().StringVar(&ttl, "ttl", evals.DefaultTTL.String(),
-		"time to live from now, 10m to 168h; `eval reap` takes the evaluation down after it")
+		"time to live from now as a `DURATION`, 10m to 168h; eval reap takes the evaluation "+
+			"down after it")
 	cmd.Flags().StringVar(&base, "base-stack", evals.DefaultBaseStack,
 		"stack whose Pulumi.<stack>.yaml the evaluation's configuration starts from")
 	return cmd
