@@ -31,8 +31,15 @@ type Result struct {
 type Option func(*options)
 
 type options struct {
-	program func(keys []string) pulumi.RunFunc
-	account string
+	program  func(keys []string) pulumi.RunFunc
+	account  string
+	platform map[string]any
+}
+
+// WithPlatformOutputs answers the evaluation stack's reference to its platform stack with these
+// outputs, as `pulumi stack output --json` prints them for the platform stack.
+func WithPlatformOutputs(outputs map[string]any) Option {
+	return func(o *options) { o.platform = outputs }
 }
 
 // WithProgram renders another program than the sandbox; tests of single components use it.
@@ -51,9 +58,10 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 	}
 
 	mon := &monitor{
-		project: cfg.Project,
-		stack:   cfg.Stack,
-		cloud:   mockcloud.New(mockcloud.Options{Region: cfg.Values[settings.RegionKey], AccountID: o.account}),
+		project:  cfg.Project,
+		stack:    cfg.Stack,
+		cloud:    mockcloud.New(mockcloud.Options{Region: cfg.Values[settings.RegionKey], AccountID: o.account}),
+		platform: o.platform,
 	}
 
 	var (
