@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/crucible-sandbox/crucible/audit"
@@ -21,7 +23,7 @@ func buildEvaluation(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		return err
 	}
 
-	platform, err := readPlatform(ctx, s, caller.AccountId)
+	platform, ref, err := readPlatform(ctx, s, caller.AccountId)
 	if err != nil {
 		return err
 	}
@@ -56,7 +58,7 @@ func buildEvaluation(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		EgressPorts:           platform.EgressPorts,
 		UserData:              audit.RunAsUserData(s.Audit.RunAsUser, s.Audit.Sudo),
 		Tags:                  tags,
-	}, pulumi.DependsOn(credentials.Guards))
+	}, pulumi.DependsOn(append(slices.Clone(credentials.Guards), ref)))
 	if err != nil {
 		return err
 	}

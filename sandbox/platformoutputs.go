@@ -184,11 +184,13 @@ func egressPorts(raw any, fail func(format string, args ...any)) []int {
 
 // readPlatform reads the platform stack's exports through a stack reference and waits for them,
 // so that a missing or malformed one stops the program before it registers anything else.
+// The reference is returned too: the host depends on it, because the platform's guards (DNS
+// Firewall, network ACL) exist before its outputs do.
 func readPlatform(ctx *pulumi.Context, s *settings.Settings, account string,
-) (*PlatformOutputs, error) {
+) (*PlatformOutputs, *pulumi.StackReference, error) {
 	ref, err := pulumi.NewStackReference(ctx, s.PlatformStack, nil)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: platform stack %s: %w", s.PlatformStack, err)
+		return nil, nil, fmt.Errorf("sandbox: platform stack %s: %w", s.PlatformStack, err)
 	}
 
 	outputs := map[string]any{}
@@ -196,8 +198,8 @@ func readPlatform(ctx *pulumi.Context, s *settings.Settings, account string,
 	for _, name := range PlatformOutputNames() {
 		d, err := ref.GetOutputDetails(name)
 		if err != nil {
-			return nil, fmt.Errorf("sandbox: platform stack %s: output %s: %w", s.PlatformStack,
-				name, err)
+			return nil, nil, fmt.Errorf("sandbox: platform stack %s: output %s: %w",
+				s.PlatformStack, name, err)
 		}
 
 		if d.Value != nil {
@@ -205,5 +207,7 @@ func readPlatform(ctx *pulumi.Context, s *settings.Settings, account string,
 		}
 	}
 
-	return ParsePlatformOutputs(s.PlatformStack, outputs, s.Region, account)
+	platform, err := ParsePlatformOutputs(s.PlatformStack, outputs, s.Region, account)
+
+	return platform, ref, err
 }
