@@ -55,6 +55,13 @@ func (f *stackFlags) render() (*render.Result, error) {
 
 	var opts []render.Option
 
+	role := cfg.Values[settings.Namespace+":role"]
+	if role == settings.RoleEvaluation && f.platformOutputs == "" {
+		return nil, &exitError{exitInvalidConfig, fmt.Errorf("stack %s has crucible:role "+
+			"evaluation and reads its platform stack's outputs: render the platform stack with "+
+			"--outputs-json > platform.json and pass --platform-outputs platform.json", f.stack)}
+	}
+
 	if f.platformOutputs != "" {
 		outputs, err := render.LoadOutputs(f.platformOutputs)
 		if err != nil {

@@ -75,15 +75,27 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 			return err
 		}
 
-		for name, out := range ctx.GetCurrentExportMap() {
-			pulumi.ToOutput(out).ApplyT(func(v any) any {
-				mu.Lock()
-				outputs[name] = v
-				mu.Unlock()
+		exports := ctx.GetCurrentExportMap()
+		names := make([]string, 0, len(exports))
+		values := make([]any, 0, len(exports))
 
-				return v
-			})
+		for name, out := range exports {
+			names = append(names, name)
+			values = append(values, out)
 		}
+
+		// The collection is itself exported: the engine waits for every export before the run
+		// ends, so the outputs are all recorded when RunErr returns. Callbacks on the exports
+		// alone could still be running then.
+		ctx.Export(collectedExport, pulumi.All(values...).ApplyT(func(vs []any) string {
+			mu.Lock()
+			for i, v := range vs {
+				outputs[names[i]] = v
+			}
+			mu.Unlock()
+
+			return ""
+		}))
 
 		return nil
 	}
@@ -107,6 +119,9 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 
 	return res, nil
 }
+
+// collectedExport is the render's own bookkeeping export; it never reaches the result.
+const collectedExport = "crucible:render:collected"
 
 // rootStack is the stack resource the engine registers itself; its outputs are the stack's.
 func (r *Result) rootStack() *Resource {
