@@ -63,6 +63,19 @@ const (
 
 // validate checks the arguments and fills defaults; it runs before any child is registered.
 func (a *SessionAuditArgs) validate() error {
+	if err := a.validateEvidence(); err != nil {
+		return err
+	}
+
+	if err := a.validateHost(); err != nil || a.InstanceRoleArn == nil {
+		return fmt.Errorf("InstanceRoleName, InstanceRoleArn and InstanceID are required")
+	}
+
+	return a.validateSessions()
+}
+
+// validateEvidence checks what the evidence store is built from and fills the defaults.
+func (a *SessionAuditArgs) validateEvidence() error {
 	if a.Partition == "" || a.DNSSuffix == "" || a.Region == "" || a.Stack == "" {
 		return errors.New("the partition, DNS suffix, region and stack are required")
 	}
@@ -71,16 +84,9 @@ func (a *SessionAuditArgs) validate() error {
 		return fmt.Errorf("AccountID %q is not a twelve-digit account id", a.AccountID)
 	}
 
-	if a.InstanceRoleName == nil || a.InstanceRoleArn == nil || a.InstanceID == nil {
-		return fmt.Errorf("InstanceRoleName, InstanceRoleArn and InstanceID are required")
-	}
-
 	a.fillDefaults()
 
-	checks := []struct {
-		ok   bool
-		what string
-	}{
+	return firstFailure([]check{
 		{
 			slices.Contains(settings.CloudWatchRetentionDays, a.RetentionDays),
 			fmt.Sprintf("RetentionDays %d is not a CloudWatch Logs retention", a.RetentionDays),
@@ -93,6 +99,23 @@ func (a *SessionAuditArgs) validate() error {
 			a.ObjectLockDays >= 0 && a.ObjectLockDays <= a.RetentionDays,
 			fmt.Sprintf("ObjectLockDays %d is not 0 to RetentionDays", a.ObjectLockDays),
 		},
+	})
+}
+
+// validateHost checks that the host whose sessions are recorded is named.
+func (a *SessionAuditArgs) validateHost() error {
+	if a.InstanceRoleName == nil || a.InstanceID == nil {
+		return errors.New("InstanceRoleName and InstanceID are required")
+	}
+
+	return nil
+}
+
+// validateSessions checks the session document's bounds and names.
+func (a *SessionAuditArgs) validateSessions() error {
+	a.fillDefaults()
+
+	err := firstFailure([]check{
 		{
 			a.IdleTimeoutMinutes >= 1 && a.IdleTimeoutMinutes <= settings.MaxIdleTimeoutMinutes,
 			fmt.Sprintf("IdleTimeoutMinutes %d is not 1 to %d", a.IdleTimeoutMinutes,
@@ -107,16 +130,29 @@ func (a *SessionAuditArgs) validate() error {
 			settings.LinuxUserPattern.MatchString(a.RunAsUser),
 			fmt.Sprintf("RunAsUser %q is not a Linux user name", a.RunAsUser),
 		},
-	}
-
-	for _, c := range checks {
-		if !c.ok {
-			return fmt.Errorf("%s", c.what)
-		}
+	})
+	if err != nil {
+		return err
 	}
 
 	if _, err := SessionDocumentName(a.Stack); err != nil {
 		return err
+	}
+
+	return nil
+}
+
+// check is one condition on the arguments and what to say when it fails.
+type check struct {
+	ok   bool
+	what string
+}
+
+func firstFailure(checks []check) error {
+	for _, c := range checks {
+		if !c.ok {
+			return errors.New(c.what)
+		}
 	}
 
 	return nil

@@ -63,7 +63,7 @@ func bucketArn(partition, bucket string) string {
 // newBucket creates the transcript bucket and every setting that protects it. The settings take
 // the bucket's options, retention included: deleting them would leave retained evidence public,
 // unencrypted by default, unversioned or open to plain HTTP.
-func (c *SessionAudit) newBucket(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+func newBucket(ctx *pulumi.Context, name string, args *SessionAuditArgs,
 	key *kms.Key, opts ...pulumi.ResourceOption,
 ) (*s3.BucketV2, error) {
 	bucketName := BucketName(args.Stack, args.AccountID, args.Region)

@@ -17,29 +17,28 @@ const keyDeletionWindowDays = 30
 // KeyPolicyParams are the facts the key policy names.
 type KeyPolicyParams struct {
 	Partition, DNSSuffix, Region, AccountID, Stack string
-	// InstanceRoleArn is the host's role, which decrypts session data.
+	// InstanceRoleArn is the host's role, which decrypts session data. A platform key leaves it
+	// empty and sets HostRolePath instead: its hosts' roles do not exist yet.
 	InstanceRoleArn string
+	// HostRolePath is the IAM path ("/crucible/hosts/") of every host role that may use the key.
+	HostRolePath string
 }
 
 // KeyPolicy lets the account administer the key (and so grant its use through IAM policies, as
 // the operator policy does), the host's role use it for Session Manager and S3 transcripts, and
 // CloudWatch Logs use it for this stack's log groups only.
 func KeyPolicy(p KeyPolicyParams) iam.PolicyDocument {
+	root := "arn:" + p.Partition + ":iam::" + p.AccountID + ":root"
+
 	return iam.NewPolicyDocument(
 		iam.Statement{
 			Sid:       "AccountAdministersTheKey",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:" + p.Partition + ":iam::" + p.AccountID + ":root"},
+			Principal: map[string]any{"AWS": root},
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
-		iam.Statement{
-			Sid:       "HostRoleEncryptsSessionsAndTranscripts",
-			Effect:    "Allow",
-			Principal: map[string]any{"AWS": p.InstanceRoleArn},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
-			Resource:  []string{"*"},
-		},
+		hostKeyStatement(p, root),
 		iam.Statement{
 			Sid:       "CloudWatchLogsEncryptsThisStacksLogGroups",
 			Effect:    "Allow",
@@ -57,17 +56,10 @@ func KeyPolicy(p KeyPolicyParams) iam.PolicyDocument {
 	)
 }
 
-// newKey creates the customer-managed key, rotated yearly.
-func (c *SessionAudit) newKey(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+// newKey creates the customer-managed key, rotated yearly, with the given key policy.
+func newKey(ctx *pulumi.Context, name string, args *SessionAuditArgs, policy pulumi.StringOutput,
 	parent pulumi.ResourceOption,
 ) (*kms.Key, error) {
-	policy := args.InstanceRoleArn.ToStringOutput().ApplyT(func(role string) (string, error) {
-		return KeyPolicy(KeyPolicyParams{
-			Partition: args.Partition, DNSSuffix: args.DNSSuffix, Region: args.Region,
-			AccountID: args.AccountID, Stack: args.Stack, InstanceRoleArn: role,
-		}).JSON()
-	}).(pulumi.StringOutput)
-
 	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
 		Description: pulumi.String("Crucible " + args.Stack + ": session data, transcripts " +
 			"and session logs"),
@@ -87,4 +79,31 @@ func (c *SessionAudit) newKey(ctx *pulumi.Context, name string, args *SessionAud
 // logGroupArn is the ARN of a log group (or a pattern of them) by name.
 func logGroupArn(partition, region, account, group string) string {
 	return "arn:" + partition + ":logs:" + region + ":" + account + ":log-group:" + group
+}
+
+// hostKeyStatement lets the host's role use the key. A platform key cannot name roles that
+// evaluation stacks create later, so it names the account and lets only roles under the host
+// path through: each role still needs its own policy naming the key.
+func hostKeyStatement(p KeyPolicyParams, root string) iam.Statement {
+	if p.InstanceRoleArn != "" {
+		return iam.Statement{
+			Sid:       "HostRoleEncryptsSessionsAndTranscripts",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": p.InstanceRoleArn},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resource:  []string{"*"},
+		}
+	}
+
+	return iam.Statement{
+		Sid:       "HostRolesUnderThePathEncryptSessionsAndTranscripts",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": root},
+		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+		Resource:  []string{"*"},
+		Condition: map[string]map[string]any{
+			"ArnLike": {"aws:PrincipalArn": "arn:" + p.Partition + ":iam::" + p.AccountID +
+				":role" + p.HostRolePath + "*"},
+		},
+	}
 }

@@ -12,7 +12,7 @@ import (
 
 // newLogGroup creates the log group sessions stream to, encrypted with the stack's key. The agent
 // refuses to stream to a group without a key when cloudWatchEncryptionEnabled is set.
-func (c *SessionAudit) newLogGroup(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+func newLogGroup(ctx *pulumi.Context, name string, args *SessionAuditArgs,
 	key *kms.Key, opts ...pulumi.ResourceOption,
 ) (*cloudwatch.LogGroup, error) {
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-sessions", &cloudwatch.LogGroupArgs{

@@ -3,7 +3,10 @@ package audit
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -77,57 +80,108 @@ func NewSessionAudit(
 func (c *SessionAudit) build(ctx *pulumi.Context, name string, args *SessionAuditArgs) error {
 	parent := pulumi.Parent(c)
 
-	// The key is evidence too: retained transcripts and logs are unreadable without it.
-	key, err := c.newKey(ctx, name, args, parent)
-	if err != nil {
-		return err
-	}
-
-	bucket, err := c.newBucket(ctx, name, args, key, parent, args.retain())
-	if err != nil {
-		return err
-	}
-
-	group, err := c.newLogGroup(ctx, name, args, key, parent, args.retain())
-	if err != nil {
-		return err
-	}
-
-	if err := c.grantHostLogging(ctx, name, args, bucket.Bucket, key.Arn, parent); err != nil {
-		return err
-	}
-
-	prefix := args.InstanceID.ToStringOutput().ApplyT(func(id string) string {
-		return TranscriptPrefix(args.Stack, id)
+	policy := args.InstanceRoleArn.ToStringOutput().ApplyT(func(role string) (string, error) {
+		return KeyPolicy(KeyPolicyParams{
+			Partition: args.Partition, DNSSuffix: args.DNSSuffix, Region: args.Region,
+			AccountID: args.AccountID, Stack: args.Stack, InstanceRoleArn: role,
+		}).JSON()
 	}).(pulumi.StringOutput)
 
-	doc, err := c.newSessionDocument(ctx, name, args, bucket.Bucket, prefix, group.Name, key.Arn,
-		parent)
+	ev, err := newEvidence(ctx, name, args, policy, parent)
 	if err != nil {
 		return err
 	}
 
-	c.KeyArn = key.Arn
-	c.KeyID = key.KeyId
-	c.BucketName = bucket.Bucket
+	prefix, doc, err := newHostSessions(ctx, name, args, hostSessionTargets{
+		bucket: ev.bucket.Bucket, keyArn: ev.key.Arn, logGroup: ev.group.Name,
+		logGroupName: pulumi.String(LogGroupName(args.Stack)),
+	}, parent)
+	if err != nil {
+		return err
+	}
+
+	c.KeyArn = ev.key.Arn
+	c.KeyID = ev.key.KeyId
+	c.BucketName = ev.bucket.Bucket
 	c.TranscriptPrefix = prefix
-	c.LogGroupName = group.Name
-	c.LogGroupArn = group.Arn
+	c.LogGroupName = ev.group.Name
+	c.LogGroupArn = ev.group.Arn
 	c.SessionDocumentName = doc.Name
 	c.SessionDocumentArn = doc.Arn
 
 	return nil
 }
 
+// evidence is what holds the sessions' records: the key, the transcript bucket and the session
+// log group.
+type evidence struct {
+	key    *kms.Key
+	bucket *s3.BucketV2
+	group  *cloudwatch.LogGroup
+}
+
+// newEvidence builds the evidence store. The key is evidence too: retained transcripts and logs
+// are unreadable without it.
+func newEvidence(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+	keyPolicy pulumi.StringOutput, parent pulumi.ResourceOption,
+) (*evidence, error) {
+	key, err := newKey(ctx, name, args, keyPolicy, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	bucket, err := newBucket(ctx, name, args, key, parent, args.retain())
+	if err != nil {
+		return nil, err
+	}
+
+	group, err := newLogGroup(ctx, name, args, key, parent, args.retain())
+	if err != nil {
+		return nil, err
+	}
+
+	return &evidence{key: key, bucket: bucket, group: group}, nil
+}
+
+// hostSessionTargets are the evidence store a host's sessions are recorded to: bucket, key and
+// log group as the document names them, and the log group's name as the policy names it.
+type hostSessionTargets struct {
+	bucket, keyArn, logGroup pulumi.StringOutput
+	logGroupName             pulumi.StringInput
+}
+
+// newHostSessions grants the host's role its logging permissions and creates the session
+// document that files the host's transcripts under the stack's own prefix.
+func newHostSessions(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+	to hostSessionTargets, parent pulumi.ResourceOption,
+) (pulumi.StringOutput, *ssm.Document, error) {
+	if err := grantHostLogging(ctx, name, args, to.bucket, to.keyArn, to.logGroupName,
+		parent); err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+
+	prefix := args.InstanceID.ToStringOutput().ApplyT(func(id string) string {
+		return TranscriptPrefix(args.Stack, id)
+	}).(pulumi.StringOutput)
+
+	doc, err := newSessionDocument(ctx, name, args, to.bucket, prefix, to.logGroup, to.keyArn,
+		parent)
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+
+	return prefix, doc, nil
+}
+
 // grantHostLogging gives the host's role HostLoggingPolicy as an inline policy.
-func (c *SessionAudit) grantHostLogging(ctx *pulumi.Context, name string, args *SessionAuditArgs,
-	bucket, keyArn pulumi.StringOutput, parent pulumi.ResourceOption,
+func grantHostLogging(ctx *pulumi.Context, name string, args *SessionAuditArgs,
+	bucket, keyArn pulumi.StringOutput, logGroup pulumi.StringInput, parent pulumi.ResourceOption,
 ) error {
-	policy := pulumi.All(bucket, keyArn).ApplyT(func(v []any) (string, error) {
+	policy := pulumi.All(bucket, keyArn, logGroup).ApplyT(func(v []any) (string, error) {
 		return HostLoggingPolicy(HostLoggingPolicyParams{
 			Partition: args.Partition, Region: args.Region, AccountID: args.AccountID,
 			Bucket: v[0].(string), TranscriptStackPrefix: TranscriptStackPrefix(args.Stack),
-			LogGroup: LogGroupName(args.Stack), KeyArn: v[1].(string),
+			LogGroup: v[2].(string), KeyArn: v[1].(string),
 		}).JSON()
 	}).(pulumi.StringOutput)
 
@@ -143,7 +197,7 @@ func (c *SessionAudit) grantHostLogging(ctx *pulumi.Context, name string, args *
 }
 
 // newSessionDocument creates the stack's session preferences document.
-func (c *SessionAudit) newSessionDocument(ctx *pulumi.Context, name string,
+func newSessionDocument(ctx *pulumi.Context, name string,
 	args *SessionAuditArgs, bucket, prefix, group, keyArn pulumi.StringOutput,
 	parent pulumi.ResourceOption,
 ) (*ssm.Document, error) {

@@ -18,6 +18,9 @@ type InstanceRoleArgs struct {
 	// Partition is the AWS partition ("aws", "aws-cn", "aws-us-gov") the managed policy lives
 	// in. Required.
 	Partition string
+	// Path is the role's IAM path, such as "/crucible/hosts/": a key policy can grant every
+	// role under it before the roles exist. Default: "/", AWS's own default.
+	Path string
 	// Tags are merged into the role and the profile. Default: none.
 	Tags map[string]string
 }
@@ -65,11 +68,16 @@ func NewInstanceRole(
 
 	parent := pulumi.Parent(c)
 
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+	roleArgs := &iam.RoleArgs{
 		Description:      pulumi.String("Sandbox host: Session Manager agent only"),
 		AssumeRolePolicy: pulumi.String(trust),
 		Tags:             tags.Named(args.Tags, name+"-role"),
-	}, parent)
+	}
+	if args.Path != "" {
+		roleArgs.Path = pulumi.String(args.Path)
+	}
+
+	role, err := iam.NewRole(ctx, name+"-role", roleArgs, parent)
 	if err != nil {
 		return nil, fmt.Errorf("iam: instance role %q: role: %w", name, err)
 	}

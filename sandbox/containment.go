@@ -51,7 +51,25 @@ func buildGuards(
 	ctx *pulumi.Context, name string, s *settings.Settings, partition *aws.GetPartitionResult,
 	vpc *network.Vpc, role *iam.InstanceRole, targets auditTargets,
 ) (*guards, error) {
-	firewall, err := network.NewDNSFirewall(ctx, name+"-dns-firewall", &network.DNSFirewallArgs{
+	firewall, err := buildFirewall(ctx, name, s, partition, vpc, targets)
+	if err != nil {
+		return nil, err
+	}
+
+	credentials, err := buildCredentialGuard(ctx, name, s, partition, role, targets)
+	if err != nil {
+		return nil, err
+	}
+
+	return &guards{firewall: firewall, credentials: credentials}, nil
+}
+
+// buildFirewall builds the DNS Firewall of the VPC.
+func buildFirewall(
+	ctx *pulumi.Context, name string, s *settings.Settings, partition *aws.GetPartitionResult,
+	vpc *network.Vpc, targets auditTargets,
+) (*network.DNSFirewall, error) {
+	return network.NewDNSFirewall(ctx, name+"-dns-firewall", &network.DNSFirewallArgs{
 		VpcID:                   vpc.VpcID,
 		Region:                  s.Region,
 		DNSSuffix:               partition.DnsSuffix,
@@ -61,21 +79,19 @@ func buildGuards(
 		InsecureDisableFirewall: s.Containment.InsecureDisableDNSFirewall,
 		Tags:                    s.ResourceTags(),
 	})
-	if err != nil {
-		return nil, err
-	}
+}
 
-	credentials, err := iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
+// buildCredentialGuard keeps the host role's credentials usable only from the host.
+func buildCredentialGuard(
+	ctx *pulumi.Context, name string, s *settings.Settings, partition *aws.GetPartitionResult,
+	role *iam.InstanceRole, targets auditTargets,
+) (*iam.CredentialGuard, error) {
+	return iam.NewCredentialGuard(ctx, name+"-credential-guard", &iam.CredentialGuardArgs{
 		RoleName:     role.RoleName,
 		Partition:    partition.Partition,
 		Region:       s.Region,
 		DocumentArns: pulumi.StringArray{pulumi.String(targets.sessionDocumentArn)},
 	})
-	if err != nil {
-		return nil, err
-	}
-
-	return &guards{firewall: firewall, credentials: credentials}, nil
 }
 
 // hostDependencies is what the host waits for, so that no instance runs, even for a moment,

@@ -36,10 +36,13 @@ func build(ctx *pulumi.Context, keys []string) error {
 	return buildStack(ctx, s)
 }
 
-func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
-	name := ResourcePrefix
-	tags := s.ResourceTags()
+// account is where the stack deploys: the partition and the caller's account.
+type account struct {
+	partition *aws.GetPartitionResult
+	caller    *aws.GetCallerIdentityResult
+}
 
+func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 	warnWeakenings(ctx, s)
 
 	partition, err := aws.GetPartition(ctx, nil)
@@ -52,6 +55,24 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return fmt.Errorf("sandbox: caller identity: %w", err)
 	}
 
+	acct := account{partition: partition, caller: caller}
+
+	switch s.Role {
+	case settings.RolePlatform:
+		return buildPlatform(ctx, s, acct)
+	case settings.RoleEvaluation:
+		return buildEvaluation(ctx, s, acct)
+	}
+
+	return buildStandalone(ctx, s, acct)
+}
+
+// buildStandalone builds one stack with everything: network, recorders, evidence store and host.
+func buildStandalone(ctx *pulumi.Context, s *settings.Settings, acct account) error {
+	name := ResourcePrefix
+	tags := s.ResourceTags()
+	partition, caller := acct.partition, acct.caller
+
 	// The account is known only now; principals of another account are refused before the
 	// first resource, like every other configuration error.
 	if err := checkPrincipalAccounts(s.Audit.OperatorPrincipals, caller.AccountId); err != nil {
@@ -63,20 +84,7 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		return err
 	}
 
-	vpc, err := network.NewVpc(ctx, name, &network.VpcArgs{
-		Region:             s.Region,
-		CidrBlock:          s.VpcCidr,
-		PrivateSubnetCidr:  s.PrivateSubnetCidr,
-		PublicSubnetCidr:   s.PublicSubnetCidr,
-		AvailabilityZone:   s.AvailabilityZone,
-		EnableNat:          s.EnableNat,
-		InterfaceEndpoints: slices.Concat(network.DefaultInterfaceEndpoints, audit.InterfaceEndpoints),
-		AccountID:          caller.AccountId,
-		Partition:          partition.Partition,
-		AuditBucketArn:     pulumi.String(targets.bucketArn),
-		EgressPorts:        s.Containment.EgressPorts,
-		Tags:               tags,
-	})
+	vpc, err := newVpc(ctx, name, s, acct, targets)
 	if err != nil {
 		return err
 	}
@@ -178,6 +186,26 @@ func buildStack(ctx *pulumi.Context, s *settings.Settings) error {
 		sessions.BucketName, sessions.TranscriptPrefix, s.Region))
 
 	return nil
+}
+
+// newVpc builds the network every host of the stack (standalone) or of the platform shares.
+func newVpc(ctx *pulumi.Context, name string, s *settings.Settings, acct account,
+	targets auditTargets,
+) (*network.Vpc, error) {
+	return network.NewVpc(ctx, name, &network.VpcArgs{
+		Region:             s.Region,
+		CidrBlock:          s.VpcCidr,
+		PrivateSubnetCidr:  s.PrivateSubnetCidr,
+		PublicSubnetCidr:   s.PublicSubnetCidr,
+		AvailabilityZone:   s.AvailabilityZone,
+		EnableNat:          s.EnableNat,
+		InterfaceEndpoints: slices.Concat(network.DefaultInterfaceEndpoints, audit.InterfaceEndpoints),
+		AccountID:          acct.caller.AccountId,
+		Partition:          acct.partition.Partition,
+		AuditBucketArn:     pulumi.String(targets.bucketArn),
+		EgressPorts:        s.Containment.EgressPorts,
+		Tags:               s.ResourceTags(),
+	})
 }
 
 // ResourcePrefix names the components; children take it as the prefix of their own names.

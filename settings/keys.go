@@ -25,8 +25,8 @@ type Key struct {
 }
 
 // Keys lists every key the program reads, in the order the README documents them: the sandbox's
-// own, then session audit and operator access, then containment.
-var Keys = slices.Concat(sandboxKeys, auditKeys, containmentKeys)
+// own, then session audit and operator access, then containment, then the stack's role.
+var Keys = slices.Concat(sandboxKeys, auditKeys, containmentKeys, platformKeys)
 
 var sandboxKeys = []Key{
 	{

@@ -50,6 +50,7 @@ func Parse(src Source) (*Settings, error) {
 	s.Tags = p.tags("tags")
 	s.Audit = p.audit()
 	s.Containment = p.containment(s)
+	p.platform(s)
 
 	p.unknownKeys()
 	p.errs = append(p.errs, validateNetwork(s)...)

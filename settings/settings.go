@@ -9,6 +9,11 @@ type Settings struct {
 	Project string
 	Stack   string
 
+	// Role is what the stack builds: RoleStandalone, RolePlatform or RoleEvaluation.
+	Role string
+	// PlatformStack is the platform stack an evaluation stack reads; empty for other roles.
+	PlatformStack string
+
 	// Region is the AWS region (aws:region).
 	Region string
 

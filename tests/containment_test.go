@@ -103,7 +103,7 @@ func TestRoute2EveryEndpointPolicyIsLimitedToThisAccount(t *testing.T) {
 // Route 3, stolen instance credentials: metadata stays on the host, and the role denies every
 // action made with its credentials from anywhere but the host, before the host exists.
 func TestRoute3HostCredentialsAreUselessOffTheHost(t *testing.T) {
-	eachScenario(t, func(t *testing.T, _ scenario, res *render.Result) {
+	eachScenario(t, func(t *testing.T, s scenario, res *render.Result) {
 		vm := rendertest.One(t, res, instanceType, "sandbox-host-instance")
 		assert.Equal(t, "required", vm.Get("metadataOptions.httpTokens"))
 		assert.Equal(t, float64(1), vm.Get("metadataOptions.httpPutResponseHopLimit"))
@@ -135,6 +135,14 @@ func TestRoute3HostCredentialsAreUselessOffTheHost(t *testing.T) {
 		host := rendertest.One(t, res, hostComponent, hostComponentID)
 		assert.Contains(t, host.Dependencies, guard.URN,
 			"no instance may run before its credentials are guarded")
+		if s.platform {
+			ref := rendertest.One(t, res, stackReferenceType, "org/crucible/"+platformStackName)
+			assert.Contains(t, host.Dependencies, ref.URN, "an evaluation host waits for the "+
+				"platform, whose outputs exist only once its firewall and network ACL do")
+
+			return
+		}
+
 		assert.Contains(t, host.Dependencies,
 			rendertest.One(t, res, fwAssocType, "sandbox-dns-firewall-association").URN,
 			"no instance may resolve a name before the firewall guards the resolver")

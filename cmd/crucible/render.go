@@ -14,9 +14,10 @@ import (
 
 // stackFlags are the flags every command that renders a stack shares.
 type stackFlags struct {
-	stack     string
-	overrides []string
-	dir       string
+	stack           string
+	overrides       []string
+	dir             string
+	platformOutputs string
 }
 
 func (f *stackFlags) register(cmd *cobra.Command) {
@@ -25,6 +26,9 @@ func (f *stackFlags) register(cmd *cobra.Command) {
 		"override a config value as `key=value`, the syntax of pulumi config set (repeatable)")
 	cmd.Flags().StringVar(&f.dir, "cwd", "", "project directory holding Pulumi.yaml "+
 		"(default: the nearest one at or above the working directory)")
+	cmd.Flags().StringVar(&f.platformOutputs, "platform-outputs", "", "JSON `FILE` of the platform "+
+		"stack's outputs, for a stack with crucible:role evaluation "+
+		"(crucible render --stack <platform> --outputs-json, or pulumi stack output --json)")
 }
 
 // render loads the stack and renders it; invalid configuration is an exitInvalidConfig error.
@@ -49,7 +53,25 @@ func (f *stackFlags) render() (*render.Result, error) {
 		}
 	}
 
-	res, err := render.Render(cfg)
+	var opts []render.Option
+
+	role := cfg.Values[settings.Namespace+":role"]
+	if role == settings.RoleEvaluation && f.platformOutputs == "" {
+		return nil, &exitError{exitInvalidConfig, fmt.Errorf("stack %s has crucible:role "+
+			"evaluation and reads its platform stack's outputs: render the platform stack with "+
+			"--outputs-json > platform.json and pass --platform-outputs platform.json", f.stack)}
+	}
+
+	if f.platformOutputs != "" {
+		outputs, err := render.LoadOutputs(f.platformOutputs)
+		if err != nil {
+			return nil, &exitError{exitInvalidConfig, fmt.Errorf("--platform-outputs: %w", err)}
+		}
+
+		opts = append(opts, render.WithPlatformOutputs(outputs))
+	}
+
+	res, err := render.Render(cfg, opts...)
 
 	var cfgErr *settings.Error
 	if errors.As(err, &cfgErr) {
@@ -61,8 +83,9 @@ func (f *stackFlags) render() (*render.Result, error) {
 
 func newRenderCmd() *cobra.Command {
 	var (
-		flags  stackFlags
-		asJSON bool
+		flags       stackFlags
+		asJSON      bool
+		outputsJSON bool
 	)
 
 	cmd := &cobra.Command{
@@ -77,6 +100,10 @@ func newRenderCmd() *cobra.Command {
 				return err
 			}
 
+			if outputsJSON {
+				return writeJSON(cmd.OutOrStdout(), res.Outputs)
+			}
+
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), res.Document())
 			}
@@ -88,6 +115,8 @@ func newRenderCmd() *cobra.Command {
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false,
 		"print a document shaped like a pulumi stack export, plus the stack outputs")
+	cmd.Flags().BoolVar(&outputsJSON, "outputs-json", false,
+		"print only the stack outputs as a JSON object, as pulumi stack output --json does")
 
 	return cmd
 }

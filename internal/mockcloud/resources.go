@@ -239,7 +239,9 @@ var sandboxSpecs = map[string]spec{
 	},
 	"aws:iam/role:Role": func(r *created) string {
 		name := r.autoname("name")
-		r.setString("arn", r.globalArn("iam", "role/"+name))
+		// A role's path sits between "role" and its name in the ARN, as IAM writes it.
+		path := strings.TrimPrefix(r.str("path"), "/")
+		r.setString("arn", r.globalArn("iam", "role/"+path+name))
 		r.setString("uniqueId", "AROA"+strings.ToUpper(r.seed[:17]))
 		r.setString("createDate", "2026-01-01T00:00:00Z")
 		r.tagsAll()

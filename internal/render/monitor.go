@@ -32,6 +32,8 @@ type Resource struct {
 type monitor struct {
 	project, stack string
 	cloud          *mockcloud.Cloud
+	// platform are the outputs that answer a stack reference; nil when none were given.
+	platform map[string]any
 
 	mu        sync.Mutex
 	resources []*Resource
@@ -66,6 +68,15 @@ func (m *monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 
 	id, outputs := "", args.Inputs
+	if args.TypeToken == StackReferenceType {
+		var err error
+
+		id, outputs, err = m.stackReference(args.ID)
+		if err != nil {
+			return "", nil, err
+		}
+	}
+
 	if args.Custom {
 		var err error
 

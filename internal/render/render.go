@@ -34,9 +34,16 @@ type Result struct {
 type Option func(*options)
 
 type options struct {
-	program func(keys []string) pulumi.RunFunc
-	account string
-	sandbox bool // the program is the sandbox, so its warnings apply
+	program  func(keys []string) pulumi.RunFunc
+	account  string
+	platform map[string]any
+	sandbox  bool // the program is the sandbox, so its warnings apply
+}
+
+// WithPlatformOutputs answers the evaluation stack's reference to its platform stack with these
+// outputs, as `pulumi stack output --json` prints them for the platform stack.
+func WithPlatformOutputs(outputs map[string]any) Option {
+	return func(o *options) { o.platform = outputs }
 }
 
 // WithProgram renders another program than the sandbox; tests of single components use it.
@@ -58,9 +65,10 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 	}
 
 	mon := &monitor{
-		project: cfg.Project,
-		stack:   cfg.Stack,
-		cloud:   mockcloud.New(mockcloud.Options{Region: cfg.Values[settings.RegionKey], AccountID: o.account}),
+		project:  cfg.Project,
+		stack:    cfg.Stack,
+		cloud:    mockcloud.New(mockcloud.Options{Region: cfg.Values[settings.RegionKey], AccountID: o.account}),
+		platform: o.platform,
 	}
 
 	var (
@@ -74,15 +82,27 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 			return err
 		}
 
-		for name, out := range ctx.GetCurrentExportMap() {
-			pulumi.ToOutput(out).ApplyT(func(v any) any {
-				mu.Lock()
-				outputs[name] = v
-				mu.Unlock()
+		exports := ctx.GetCurrentExportMap()
+		names := make([]string, 0, len(exports))
+		values := make([]any, 0, len(exports))
 
-				return v
-			})
+		for name, out := range exports {
+			names = append(names, name)
+			values = append(values, out)
 		}
+
+		// The collection is itself exported: the engine waits for every export before the run
+		// ends, so the outputs are all recorded when RunErr returns. Callbacks on the exports
+		// alone could still be running then.
+		ctx.Export(collectedExport, pulumi.All(values...).ApplyT(func(vs []any) string {
+			mu.Lock()
+			for i, v := range vs {
+				outputs[names[i]] = v
+			}
+			mu.Unlock()
+
+			return ""
+		}))
 
 		return nil
 	}
@@ -110,6 +130,9 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 
 	return res, nil
 }
+
+// collectedExport is the render's own bookkeeping export; it never reaches the result.
+const collectedExport = "crucible:render:collected"
 
 // rootStack is the stack resource the engine registers itself; its outputs are the stack's.
 func (r *Result) rootStack() *Resource {
