@@ -29,16 +29,30 @@ type (
 	lockRetention   = s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs
 )
 
-// BucketPolicy refuses every request to the bucket and its objects that does not use TLS.
+// BucketPolicy refuses every request to the bucket and its objects that does not use TLS, and
+// every object written with a key of the writer's own (SSE-C): the host can write transcripts,
+// and an object only the agent can decrypt would be evidence no reviewer can read.
 func BucketPolicy(bucketArn string) iam.PolicyDocument {
-	return iam.NewPolicyDocument(iam.Statement{
-		Sid:       "DenyRequestsWithoutTLS",
-		Effect:    "Deny",
-		Principal: map[string]any{"AWS": "*"},
-		Action:    []string{"s3:*"},
-		Resource:  []string{bucketArn, bucketArn + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	})
+	return iam.NewPolicyDocument(
+		iam.Statement{
+			Sid:       "DenyRequestsWithoutTLS",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"s3:*"},
+			Resource:  []string{bucketArn, bucketArn + "/*"},
+			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
+		},
+		iam.Statement{
+			Sid:       "DenyCustomerProvidedKeys",
+			Effect:    "Deny",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"s3:PutObject"},
+			Resource:  []string{bucketArn + "/*"},
+			Condition: map[string]map[string]any{
+				"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "false"},
+			},
+		},
+	)
 }
 
 // bucketArn is the ARN of a bucket by name.

@@ -65,17 +65,31 @@ func TestKeyPolicyLetsLogsUseTheKeyForThisStacksLogGroupsOnly(t *testing.T) {
 	}, got)
 }
 
-func TestBucketPolicyDeniesEveryRequestWithoutTLS(t *testing.T) {
+// The bucket refuses plain HTTP, and objects encrypted with a key only their writer holds: the
+// host may write transcripts, and an SSE-C object would be evidence no reviewer can read.
+func TestBucketPolicyDeniesRequestsWithoutTLSAndCustomerProvidedKeys(t *testing.T) {
 	assert.Equal(t, map[string]any{
 		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Sid":       "DenyRequestsWithoutTLS",
-			"Effect":    "Deny",
-			"Principal": map[string]any{"AWS": "*"},
-			"Action":    []any{"s3:*"},
-			"Resource":  []any{"arn:aws:s3:::b", "arn:aws:s3:::b/*"},
-			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-		}},
+		"Statement": []any{
+			map[string]any{
+				"Sid":       "DenyRequestsWithoutTLS",
+				"Effect":    "Deny",
+				"Principal": map[string]any{"AWS": "*"},
+				"Action":    []any{"s3:*"},
+				"Resource":  []any{"arn:aws:s3:::b", "arn:aws:s3:::b/*"},
+				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			},
+			map[string]any{
+				"Sid":       "DenyCustomerProvidedKeys",
+				"Effect":    "Deny",
+				"Principal": map[string]any{"AWS": "*"},
+				"Action":    []any{"s3:PutObject"},
+				"Resource":  []any{"arn:aws:s3:::b/*"},
+				"Condition": map[string]any{"Null": map[string]any{
+					"s3:x-amz-server-side-encryption-customer-algorithm": "false",
+				}},
+			},
+		},
 	}, parsed(t, BucketPolicy("arn:aws:s3:::b")))
 }
 

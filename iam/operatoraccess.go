@@ -41,6 +41,10 @@ type OperatorAccessArgs struct {
 
 	// Principals get the policy attached. Default: none; attach it by hand or by group.
 	Principals []OperatorPrincipal
+	// RunAsUser is the Linux user the stack's session document runs sessions as; the policy
+	// refuses principals tagged SSMSessionRunAs with any other user, since Session Manager would
+	// prefer the tag. Required.
+	RunAsUser string
 	// Revoked denies every session on the host, to operators and to everyone else. Default
 	// false.
 	Revoked bool
@@ -56,6 +60,10 @@ func (a *OperatorAccessArgs) validate() error {
 
 	if !settings.AccountIDPattern.MatchString(a.AccountID) {
 		return fmt.Errorf("AccountID %q is not a twelve-digit account id", a.AccountID)
+	}
+
+	if a.RunAsUser == "" {
+		return errors.New("the run-as user is required")
 	}
 
 	if a.InstanceArn == nil || a.InstanceID == nil || a.SessionDocumentArn == nil ||
@@ -139,7 +147,7 @@ func (c *OperatorAccess) build(ctx *pulumi.Context, name string, args *OperatorA
 				StackTagKey: args.StackTagKey, Stack: args.Stack,
 				InstanceArn: v[0].(string), InstanceID: v[1].(string),
 				DocumentArn: v[2].(string), KeyArn: v[3].(string),
-				Revoked: args.Revoked,
+				RunAsUser: args.RunAsUser, Revoked: args.Revoked,
 			}).JSON()
 		}).(pulumi.StringOutput)
 

@@ -16,6 +16,7 @@ func operatorArgs(principals ...OperatorPrincipal) *OperatorAccessArgs {
 		SessionDocumentArn: pulumi.String("arn:aws:ssm:us-east-1:123456789012:document/d"),
 		KeyArn:             pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"),
 		InstanceRoleName:   pulumi.String("host"),
+		RunAsUser:          "crucible-operator",
 		Principals:         principals,
 	}
 }
@@ -44,6 +45,10 @@ func TestOperatorAccessArgsRefuseWhatIAMCannotAttach(t *testing.T) {
 		{
 			"no key", func() *OperatorAccessArgs { a := operatorArgs(); a.KeyArn = nil; return a }(),
 			"InstanceArn, InstanceID, SessionDocumentArn, KeyArn and InstanceRoleName are required",
+		},
+		{
+			"no run-as user", func() *OperatorAccessArgs { a := operatorArgs(); a.RunAsUser = ""; return a }(),
+			"the run-as user is required",
 		},
 		{"short account", func() *OperatorAccessArgs {
 			a := operatorArgs()

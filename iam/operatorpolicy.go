@@ -9,6 +9,13 @@ const (
 	OperatorRoleValue = "operator"
 )
 
+// Condition keys the operator policy compares: the target a session was opened on, and the
+// principal tag with which Session Manager lets a principal choose its own run-as user.
+const (
+	sessionTargetTag = "ssm:resourceTag/aws:ssmmessages:target-id"
+	runAsTag         = "aws:PrincipalTag/SSMSessionRunAs"
+)
+
 // IAM policy variables. They reach AWS as written and IAM fills them in per request; nothing in
 // the program may interpolate them.
 const (
@@ -24,6 +31,10 @@ type OperatorPolicyParams struct {
 	// InstanceArn and InstanceID name the host; DocumentArn its session preferences document;
 	// KeyArn the key that encrypts session data.
 	InstanceArn, InstanceID, DocumentArn, KeyArn string
+	// RunAsUser is the Linux user the session document runs sessions as. Session Manager
+	// prefers a principal's SSMSessionRunAs tag over the document, so the policy refuses any
+	// other value of that tag.
+	RunAsUser string
 	// Revoked adds the denies that end access to the host.
 	Revoked bool
 }
@@ -55,6 +66,9 @@ var SessionChannelActions = []string{
 func OperatorPolicy(p OperatorPolicyParams) PolicyDocument {
 	sessions := "arn:" + p.Partition + ":ssm:" + p.Region + ":" + p.AccountID + ":session/"
 	documentCheck := map[string]any{"ssm:SessionDocumentAccessCheck": "true"}
+	// A session id starts with the caller's user name or role session name, which another
+	// principal can share as a prefix or choose; the session's target pins "own" to this host.
+	onThisHost := map[string]any{sessionTargetTag: p.InstanceID}
 
 	doc := NewPolicyDocument(
 		Statement{
@@ -81,10 +95,11 @@ func OperatorPolicy(p OperatorPolicyParams) PolicyDocument {
 			Resource: []string{sessions + varUserID + "-*", sessions + varUsername + "-*"},
 		},
 		Statement{
-			Sid:      "EndOrResumeOwnSessionsAsIAMUser",
-			Effect:   "Allow",
-			Action:   ownSessionActions,
-			Resource: []string{sessions + varUsername + "-*"},
+			Sid:       "EndOrResumeOwnSessionsAsIAMUser",
+			Effect:    "Allow",
+			Action:    ownSessionActions,
+			Resource:  []string{sessions + varUsername + "-*"},
+			Condition: map[string]map[string]any{"StringEquals": onThisHost},
 		},
 		Statement{
 			Sid:      "EndOrResumeOwnSessionsAsAssumedRole",
@@ -92,7 +107,18 @@ func OperatorPolicy(p OperatorPolicyParams) PolicyDocument {
 			Action:   ownSessionActions,
 			Resource: []string{sessions + "*"},
 			Condition: map[string]map[string]any{
-				"StringLike": {"ssm:resourceTag/aws:ssmmessages:session-id": varUserID},
+				"StringLike":   {"ssm:resourceTag/aws:ssmmessages:session-id": varUserID},
+				"StringEquals": onThisHost,
+			},
+		},
+		Statement{
+			Sid:      "DenyRunAsTagOverride",
+			Effect:   "Deny",
+			Action:   startSessionActions,
+			Resource: []string{p.InstanceArn, p.DocumentArn},
+			Condition: map[string]map[string]any{
+				"Null":            {runAsTag: "false"},
+				"StringNotEquals": {runAsTag: p.RunAsUser},
 			},
 		},
 		Statement{
@@ -147,7 +173,7 @@ func revokedStatements(p OperatorPolicyParams, sessions string) []Statement {
 			Action:   []string{"ssm:ResumeSession"},
 			Resource: []string{sessions + "*"},
 			Condition: map[string]map[string]any{
-				"StringEquals": {"ssm:resourceTag/aws:ssmmessages:target-id": p.InstanceID},
+				"StringEquals": {sessionTargetTag: p.InstanceID},
 			},
 		},
 	}

@@ -17,6 +17,7 @@ func operatorParams(revoked bool) OperatorPolicyParams {
 		InstanceID:  "i-0123456789abcdef0",
 		DocumentArn: "arn:aws:ssm:us-east-1:123456789012:document/crucible-dev-sessions",
 		KeyArn:      "arn:aws:kms:us-east-1:123456789012:key/k",
+		RunAsUser:   "crucible-operator",
 		Revoked:     revoked,
 	}
 }
@@ -86,15 +87,24 @@ func TestOperatorPolicyEndsAndResumesOnlyTheCallersOwnSessions(t *testing.T) {
 		"Sid": "EndOrResumeOwnSessionsAsIAMUser", "Effect": "Allow",
 		"Action":   []any{"ssm:ResumeSession", "ssm:TerminateSession"},
 		"Resource": []any{"arn:aws:ssm:us-east-1:123456789012:session/${aws:username}-*"},
-	}, s["EndOrResumeOwnSessionsAsIAMUser"])
+		"Condition": map[string]any{"StringEquals": map[string]any{
+			"ssm:resourceTag/aws:ssmmessages:target-id": "i-0123456789abcdef0",
+		}},
+	}, s["EndOrResumeOwnSessionsAsIAMUser"], "user bob must not reach the sessions of bob-admin "+
+		"on other hosts: the session id prefix is not ownership")
 
 	assert.Equal(t, map[string]any{
 		"Sid": "EndOrResumeOwnSessionsAsAssumedRole", "Effect": "Allow",
 		"Action":   []any{"ssm:ResumeSession", "ssm:TerminateSession"},
 		"Resource": []any{"arn:aws:ssm:us-east-1:123456789012:session/*"},
-		"Condition": map[string]any{"StringLike": map[string]any{
-			"ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}",
-		}},
+		"Condition": map[string]any{
+			"StringLike": map[string]any{
+				"ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}",
+			},
+			"StringEquals": map[string]any{
+				"ssm:resourceTag/aws:ssmmessages:target-id": "i-0123456789abcdef0",
+			},
+		},
 	}, s["EndOrResumeOwnSessionsAsAssumedRole"])
 
 	assert.Equal(t, map[string]any{
@@ -158,7 +168,7 @@ func TestOperatorPolicyReadsAndEncryptsOnlyWhatASessionNeeds(t *testing.T) {
 		s["EncryptSessionData"]["Resource"])
 	assert.Equal(t, []any{"arn:aws:ssm:us-east-1:123456789012:document/crucible-dev-sessions"},
 		s["ReadThisStacksDocument"]["Resource"])
-	assert.Len(t, s, 9, "no statement beyond the ones above")
+	assert.Len(t, s, 10, "no statement beyond the ones above and DenyRunAsTagOverride")
 }
 
 func TestRevokedAccessDeniesNewAndResumedSessionsOnTheHost(t *testing.T) {
@@ -199,4 +209,24 @@ func TestHostRevocationDeniesEverySessionChannel(t *testing.T) {
 		"Resource": []any{"*"},
 	}, s["AccessRevokedNoSessionChannels"])
 	assert.False(t, strings.Contains(text, "Condition"), "the deny holds unconditionally")
+}
+
+// Session Manager runs a session as the principal's SSMSessionRunAs tag before it looks at the
+// document, so a principal tagged ec2-user (passwordless sudo on Amazon Linux) would bypass
+// sessionRunAsUser and sessionSudo=false.
+func TestOperatorPolicyRefusesARunAsTagOtherThanTheStacksUser(t *testing.T) {
+	_, s := statements(t, OperatorPolicy(operatorParams(false)))
+
+	assert.Equal(t, map[string]any{
+		"Sid": "DenyRunAsTagOverride", "Effect": "Deny",
+		"Action": []any{"ssm:StartSession"},
+		"Resource": []any{
+			"arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0",
+			"arn:aws:ssm:us-east-1:123456789012:document/crucible-dev-sessions",
+		},
+		"Condition": map[string]any{
+			"Null":            map[string]any{"aws:PrincipalTag/SSMSessionRunAs": "false"},
+			"StringNotEquals": map[string]any{"aws:PrincipalTag/SSMSessionRunAs": "crucible-operator"},
+		},
+	}, s["DenyRunAsTagOverride"])
 }

@@ -164,8 +164,9 @@ func containmentWeakenings(s *settings.Settings) []string {
 
 	if s.EnableNat {
 		out = append(out, fmt.Sprintf("%s:enableNat is true: the host can reach the internet "+
-			"through a NAT gateway on TCP %s; the DNS Firewall still refuses unlisted names, but "+
-			"connections to IP addresses get out. Set %s:enableNat false for full isolation",
+			"through a NAT gateway on TCP %s; the DNS Firewall still refuses unlisted names at "+
+			"the VPC resolver, but connections to IP addresses get out, DNS-over-HTTPS resolvers "+
+			"included. Set %s:enableNat false for full isolation",
 			settings.Namespace, joinPorts(s.Containment.EgressPorts), settings.Namespace))
 	}
 

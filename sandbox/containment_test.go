@@ -30,8 +30,9 @@ func TestStrictDefaultsDeployWithoutWarnings(t *testing.T) {
 func TestNatWarningSaysTheHostReachesTheInternetAndOnWhichPorts(t *testing.T) {
 	assert.Equal(t, []string{
 		"crucible:enableNat is true: the host can reach the internet through a NAT gateway on " +
-			"TCP ports 443, 8443; the DNS Firewall still refuses unlisted names, but connections " +
-			"to IP addresses get out. Set crucible:enableNat false for full isolation",
+			"TCP ports 443, 8443; the DNS Firewall still refuses unlisted names at the VPC " +
+			"resolver, but connections to IP addresses get out, DNS-over-HTTPS resolvers included. " +
+			"Set crucible:enableNat false for full isolation",
 	}, containmentWeakenings(parse(t, map[string]string{"enableNat": "true", "egressPorts": "[8443, 443]"})))
 
 	assert.Contains(t, containmentWeakenings(parse(t, map[string]string{"enableNat": "true"}))[0],

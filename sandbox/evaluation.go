@@ -95,6 +95,7 @@ func buildEvaluation(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		InstanceRoleName:   role.RoleName,
 		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
 		Revoked:            s.Audit.AccessRevoked,
+		RunAsUser:          s.Audit.RunAsUser,
 		Tags:               tags,
 	})
 	if err != nil {

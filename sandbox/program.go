@@ -158,6 +158,7 @@ func buildStandalone(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		KeyArn:             sessions.KeyArn,
 		InstanceRoleName:   role.RoleName,
 		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
+		RunAsUser:          s.Audit.RunAsUser,
 		Revoked:            s.Audit.AccessRevoked,
 		Tags:               tags,
 	})

@@ -131,13 +131,24 @@ func TestTranscriptBucketIsVersionedKMSEncryptedPrivateAndTLSOnly(t *testing.T) 
 	assert.Equal(t, devBucket, policyRes.Get("bucket"))
 	assert.Equal(t, map[string]any{
 		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Sid": "DenyRequestsWithoutTLS", "Effect": "Deny",
-			"Principal": map[string]any{"AWS": "*"},
-			"Action":    []any{"s3:*"},
-			"Resource":  []any{"arn:aws:s3:::" + devBucket, "arn:aws:s3:::" + devBucket + "/*"},
-			"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-		}},
+		"Statement": []any{
+			map[string]any{
+				"Sid": "DenyRequestsWithoutTLS", "Effect": "Deny",
+				"Principal": map[string]any{"AWS": "*"},
+				"Action":    []any{"s3:*"},
+				"Resource":  []any{"arn:aws:s3:::" + devBucket, "arn:aws:s3:::" + devBucket + "/*"},
+				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			},
+			map[string]any{
+				"Sid": "DenyCustomerProvidedKeys", "Effect": "Deny",
+				"Principal": map[string]any{"AWS": "*"},
+				"Action":    []any{"s3:PutObject"},
+				"Resource":  []any{"arn:aws:s3:::" + devBucket + "/*"},
+				"Condition": map[string]any{"Null": map[string]any{
+					"s3:x-amz-server-side-encryption-customer-algorithm": "false",
+				}},
+			},
+		},
 	}, rendertest.JSONDoc(t, policyRes, "policy"))
 }
 

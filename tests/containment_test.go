@@ -50,7 +50,7 @@ func TestRoute1DNSFirewallGuardsTheResolverInEveryScenario(t *testing.T) {
 		assert.Equal(t, vpc.ID, config.Get("resourceId"))
 		assert.Equal(t, "DISABLED", config.Get("firewallFailOpen"), "fail closed")
 
-		allowed := list(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
+		allowed := rendertest.Strings(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
 			Get("domains"))
 		for _, svc := range []string{"ssm", "ssmmessages", "ec2messages"} {
 			assert.Contains(t, allowed, svc+".us-east-1.amazonaws.com",
@@ -64,7 +64,7 @@ func TestRoute1AllowedDomainsReachTheFirewall(t *testing.T) {
 	res := rendertest.Render(t, `allowedDomains=["pypi.org", "*.pythonhosted.org"]`,
 		"enableNat=true")
 
-	allowed := list(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
+	allowed := rendertest.Strings(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
 		Get("domains"))
 	assert.Contains(t, allowed, "pypi.org")
 	assert.Contains(t, allowed, "*.pythonhosted.org")
@@ -193,10 +193,10 @@ func TestRoute5NothingInTheVpcReachesTheHost(t *testing.T) {
 			rules, _ := sg.Get("ingress").([]any)
 			for i, r := range rules {
 				rule := r.(map[string]any)
-				assert.NotContains(t, list(rule["securityGroups"]), hostSg.ID,
+				assert.NotContains(t, rendertest.Strings(rule["securityGroups"]), hostSg.ID,
 					"%s ingress[%d]: no rule names the host's own group as a source", sg.Name, i)
 
-				if len(list(rule["securityGroups"])) == 0 {
+				if len(rendertest.Strings(rule["securityGroups"])) == 0 {
 					continue
 				}
 
@@ -348,7 +348,7 @@ func TestGuardsNameTheAuditResourcesTheProgramBuilds(t *testing.T) {
 	assert.Contains(t, guardStatements[3].(map[string]any)["NotResource"], document.Get("arn"),
 		"the host may still read its own session document")
 
-	allowed := list(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
+	allowed := rendertest.Strings(rendertest.One(t, res, domainListType, "sandbox-dns-firewall-allowed").
 		Get("domains"))
 	assert.Contains(t, allowed, bucket.String("bucket")+".s3.us-east-1.amazonaws.com")
 	for _, svc := range []string{"logs", "kms"} {

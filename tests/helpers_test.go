@@ -147,17 +147,3 @@ func eachScenario(t *testing.T, check func(t *testing.T, s scenario, res *render
 		})
 	}
 }
-
-// list returns the strings of a JSON array value; absent or other values give an empty list.
-func list(v any) []string {
-	arr, _ := v.([]any)
-	out := make([]string, 0, len(arr))
-
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-
-	return out
-}

@@ -74,10 +74,18 @@ func TestOperatorPolicyRequiresMFAThisHostAndTheLoggedDocument(t *testing.T) {
 		"BoolIfExists": map[string]any{"aws:MultiFactorAuthPresent": "false"},
 	}, mfa["Condition"])
 
+	instance := rendertest.One(t, res, "aws:ec2/instance:Instance", "sandbox-host-instance")
+	onThisHost := map[string]any{"ssm:resourceTag/aws:ssmmessages:target-id": instance.ID}
 	own := s["EndOrResumeOwnSessionsAsAssumedRole"]
-	assert.Equal(t, map[string]any{"StringLike": map[string]any{
-		"ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}",
-	}}, own["Condition"])
+	assert.Equal(t, map[string]any{
+		"StringLike":   map[string]any{"ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}"},
+		"StringEquals": onThisHost,
+	}, own["Condition"])
+	assert.Equal(t, map[string]any{"StringEquals": onThisHost},
+		s["EndOrResumeOwnSessionsAsIAMUser"]["Condition"])
+	runAs := s["DenyRunAsTagOverride"]["Condition"].(map[string]any)["StringNotEquals"]
+	assert.Equal(t, map[string]any{"aws:PrincipalTag/SSMSessionRunAs": "crucible-operator"}, runAs,
+		"the run-as tag may only name the stack's own session user")
 	assert.Equal(t, []any{"arn:aws:ssm:us-east-1:123456789012:session/${aws:username}-*"},
 		s["EndOrResumeOwnSessionsAsIAMUser"]["Resource"])
 

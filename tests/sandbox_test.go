@@ -18,15 +18,15 @@ func TestNoSecurityGroupAcceptsTrafficFromAnywhere(t *testing.T) {
 			rules, _ := sg.Get("ingress").([]any)
 			for i, r := range rules {
 				rule := r.(map[string]any)
-				assert.NotContains(t, list(rule["cidrBlocks"]), "0.0.0.0/0", "%s ingress[%d]", sg.Name, i)
-				assert.NotContains(t, list(rule["ipv6CidrBlocks"]), "::/0", "%s ingress[%d]", sg.Name, i)
+				assert.NotContains(t, rendertest.Strings(rule["cidrBlocks"]), "0.0.0.0/0", "%s ingress[%d]", sg.Name, i)
+				assert.NotContains(t, rendertest.Strings(rule["ipv6CidrBlocks"]), "::/0", "%s ingress[%d]", sg.Name, i)
 			}
 		}
 
 		for _, r := range res.OfType(sgRuleType) {
 			if r.Get("type") == "ingress" {
-				assert.NotContains(t, list(r.Get("cidrBlocks")), "0.0.0.0/0", r.Name)
-				assert.NotContains(t, list(r.Get("ipv6CidrBlocks")), "::/0", r.Name)
+				assert.NotContains(t, rendertest.Strings(r.Get("cidrBlocks")), "0.0.0.0/0", r.Name)
+				assert.NotContains(t, rendertest.Strings(r.Get("ipv6CidrBlocks")), "::/0", r.Name)
 			}
 		}
 

@@ -314,9 +314,10 @@ func newAuditServeCmd() *cobra.Command {
 
 func newAuditExportCmd() *cobra.Command {
 	var (
-		source auditSource
-		window auditWindow
-		out    string
+		source   auditSource
+		window   auditWindow
+		out      string
+		maxBytes int64
 	)
 	cmd := &cobra.Command{
 		Use:   "export [ID] --out DIR",
@@ -329,6 +330,11 @@ func newAuditExportCmd() *cobra.Command {
 			if out == "" {
 				return &exitError{exitInvalidConfig, errors.New("--out: name a directory to " +
 					"export into")}
+			}
+			if maxBytes <= 0 {
+				return &exitError{exitInvalidConfig, fmt.Errorf("--max-object-bytes %d: want "+
+					"a positive number of bytes (default %d)", maxBytes,
+					forensics.DefaultMaxObjectBytes)}
 			}
 			filter, err := window.filter(time.Now())
 			if err != nil {
@@ -345,7 +351,7 @@ func newAuditExportCmd() *cobra.Command {
 			}
 
 			m, err := forensics.Export(ctx, clients, forensics.ExportOptions{
-				Locations: loc, Filter: filter, OutDir: out,
+				Locations: loc, Filter: filter, OutDir: out, MaxObjectBytes: maxBytes,
 				Progress: progressFor(cmd.ErrOrStderr()),
 			})
 			if err != nil {
@@ -360,6 +366,10 @@ func newAuditExportCmd() *cobra.Command {
 			for _, why := range m.Skipped {
 				fmt.Fprintf(cmd.OutOrStdout(), "not exported: %s\n", forensics.Sanitize(why))
 			}
+			for _, o := range m.SkippedObjects {
+				fmt.Fprintf(cmd.OutOrStdout(), "not exported: %s: %s\n",
+					forensics.Sanitize(o.Source), forensics.Sanitize(o.Reason))
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "verify with: (cd %s && sha256sum -c %s)\n",
 				shellQuote(out), forensics.SumsName)
 			return nil
@@ -368,6 +378,8 @@ func newAuditExportCmd() *cobra.Command {
 	source.register(cmd.Flags())
 	window.register(cmd.Flags())
 	cmd.Flags().StringVar(&out, "out", "", "directory to export into (created; must be empty)")
+	cmd.Flags().Int64Var(&maxBytes, "max-object-bytes", forensics.DefaultMaxObjectBytes,
+		"skip (and list in the manifest) any S3 object larger than this")
 	return cmd
 }
 

@@ -124,6 +124,31 @@ func TestAuditExportWritesTheManifest(t *testing.T) {
 	}
 }
 
+func TestAuditExportListsObjectsOverMaxObjectBytes(t *testing.T) {
+	start, e, flags := seedAudit(t)
+	dir := filepath.Join(t.TempDir(), "export")
+	code, out, errOut := runCLI(t, append([]string{
+		"audit", "export", "--out", dir, "--max-object-bytes", "1",
+	}, flags...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+
+	l := e.Locations
+	trailKey := ft.TrailKey(start, "Scenario0000001")
+	for _, want := range []string{
+		"exported 3 files (",
+		"not exported: s3://" + l.AuditBucketName + "/" + ft.TranscriptKey +
+			": larger than --max-object-bytes 1\n",
+		"not exported: s3://" + l.TrailBucketName + "/" + trailKey +
+			": larger than --max-object-bytes 1\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestAuditRefusesBadCommandLines(t *testing.T) {
 	outputs := filepath.Join(t.TempDir(), "outputs.json")
 	if err := os.WriteFile(outputs, []byte(`{"instanceId":"i-0123456789abcdef0",`+
@@ -163,6 +188,11 @@ func TestAuditRefusesBadCommandLines(t *testing.T) {
 			"export without --out",
 			[]string{"audit", "export", "--outputs", outputs},
 			"--out: name a directory to export into",
+		},
+		{
+			"export with no room for any object",
+			[]string{"audit", "export", "--outputs", outputs, "--out", "x", "--max-object-bytes", "0"},
+			"--max-object-bytes 0: want a positive number of bytes (default 1073741824)",
 		},
 		{
 			"bad evaluation id",

@@ -70,10 +70,10 @@ func newCheckCmd() *cobra.Command {
 	}
 
 	flags.register(cmd)
-	cmd.Flags().StringVar(&state, "state", "", "check a `pulumi stack export` document instead "+
-		"of rendering a stack")
-	cmd.Flags().StringVar(&policyConfig, "policy-config", "", "policy configuration file, the "+
-		"same JSON that `pulumi preview --policy-pack-config` takes, to override enforcement levels")
+	cmd.Flags().StringVar(&state, "state", "", "check the `FILE` a pulumi stack export "+
+		"wrote instead of rendering a stack")
+	cmd.Flags().StringVar(&policyConfig, "policy-config", "", "policy configuration `FILE`, the "+
+		"JSON that pulumi preview --policy-pack-config takes, to override enforcement levels")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as JSON")
 	cmd.Flags().BoolVar(&asSARIF, "sarif", false,
 		"print the findings as SARIF 2.1.0 for code scanning")

@@ -20,7 +20,12 @@ import (
 )
 
 func newEvalCmd() *cobra.Command {
-	var g evalFlags
+	return newEvalCmdWith(&evalFlags{})
+}
+
+// newEvalCmdWith builds the eval commands around g, which tests fill with a fake backend and
+// session runner.
+func newEvalCmdWith(g *evalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "One stack per evaluation: up, list, connect, revoke, down, reap",
@@ -34,8 +39,8 @@ func newEvalCmd() *cobra.Command {
 	}
 	g.register(cmd)
 	cmd.AddCommand(
-		newEvalUpCmd(&g), newEvalListCmd(&g), newEvalConnectCmd(&g),
-		newEvalRevokeCmd(&g), newEvalDownCmd(&g), newEvalReapCmd(&g),
+		newEvalUpCmd(g), newEvalListCmd(g), newEvalConnectCmd(g),
+		newEvalRevokeCmd(g), newEvalDownCmd(g), newEvalReapCmd(g),
 	)
 	return cmd
 }
@@ -44,6 +49,9 @@ func newEvalCmd() *cobra.Command {
 type evalFlags struct {
 	evalBackend
 	dir string
+
+	// startSession runs `eval connect --exec`'s session command; nil runs it on this terminal.
+	startSession func(cmd *cobra.Command, argv []string) error
 }
 
 func (g *evalFlags) register(cmd *cobra.Command) {
@@ -126,9 +134,10 @@ func newEvalUpCmd(g *evalFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVar(&overrides, "config", nil,
-		"override a config value, as `key=value` in `pulumi config set` syntax (repeatable)")
+		"override a config value as `key=value`, the syntax of pulumi config set (repeatable)")
 	cmd.Flags().StringVar(&ttl, "ttl", evals.DefaultTTL.String(),
-		"time to live from now, 10m to 168h; `eval reap` takes the evaluation down after it")
+		"time to live from now as a `DURATION`, 10m to 168h; eval reap takes the evaluation "+
+			"down after it")
 	cmd.Flags().StringVar(&base, "base-stack", evals.DefaultBaseStack,
 		"stack whose Pulumi.<stack>.yaml the evaluation's configuration starts from")
 	return cmd
@@ -145,7 +154,12 @@ func printUp(w io.Writer, res *evals.UpResult) {
 		fmt.Fprintf(w, "Access stays revoked (%s=true, set by `crucible eval revoke`); pass "+
 			"--config accessRevoked=false to restore it.\n", evals.RevokedKey)
 	}
-	fmt.Fprintf(w, "Connect with:\n  %s\n", res.Outputs[evals.OutputConnectCommand])
+	session, err := evals.NewSessionCommand(res.Outputs)
+	if err != nil {
+		fmt.Fprintf(w, "No session command: %v.\n", err)
+		return
+	}
+	fmt.Fprintf(w, "Connect with:\n  %s\n", session)
 }
 
 func newEvalListCmd(g *evalFlags) *cobra.Command {
@@ -210,21 +224,29 @@ func newEvalConnectCmd(g *evalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "connect ID",
 		Short: "Print the command that opens a Session Manager session on the host",
-		Args:  evaluationID("eval connect"),
+		Long: "Prints `aws ssm start-session` for the host, built from the stack's instanceId, " +
+			"sessionDocumentName and region outputs after checking each one's shape; the " +
+			"stored connectCommand output is never run, since anyone who can write to a " +
+			"shared backend can change it.",
+		Args: evaluationID("eval connect"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := g.manager(cmd, false)
 			if err != nil {
 				return err
 			}
-			command, err := m.Connect(cmd.Context(), args[0])
+			session, err := m.Connect(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			if !run {
-				fmt.Fprintln(cmd.OutOrStdout(), command)
+				fmt.Fprintln(cmd.OutOrStdout(), session)
 				return nil
 			}
-			return runSession(cmd, command)
+			start := g.startSession
+			if start == nil {
+				start = runSession
+			}
+			return start(cmd, session.Argv())
 		},
 	}
 	cmd.Flags().BoolVar(&run, "exec", false, "run the session command (needs the AWS CLI and "+
@@ -232,12 +254,11 @@ func newEvalConnectCmd(g *evalFlags) *cobra.Command {
 	return cmd
 }
 
-// runSession runs the connect command on this terminal. The command comes from the program's
-// connectCommand output, which has no quoting, so splitting on spaces is exact; no shell is
-// involved. Ctrl-C belongs to the session, so it is not caught here.
-func runSession(cmd *cobra.Command, command string) error {
-	argv := strings.Fields(command)
-	//nolint:gosec // the command is the stack's own connectCommand output
+// runSession runs the session command on this terminal, without a shell. Ctrl-C belongs to
+// the session, so it is not caught here.
+func runSession(cmd *cobra.Command, argv []string) error {
+	command := strings.Join(argv, " ")
+	//nolint:gosec // argv is evals.SessionCommand, built from outputs of a checked shape
 	session := exec.CommandContext(cmd.Context(), argv[0], argv[1:]...)
 	session.Stdin, session.Stdout, session.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
 	signal.Ignore(os.Interrupt)
@@ -259,9 +280,12 @@ func newEvalRevokeCmd(g *evalFlags) *cobra.Command {
 		Use:   "revoke ID",
 		Short: "Withdraw operator access now: update the stack, then end the live sessions",
 		Long: "Sets crucible:accessRevoked on the configuration the stack last deployed, " +
-			"updates the stack so no one can start a session, then terminates the host's live " +
-			"sessions through Systems Manager with the default AWS credentials. A later " +
-			"`eval up` keeps access revoked unless given --config accessRevoked=false.",
+			"updates the stack so no one can start a session, then terminates every live " +
+			"session on the host through Systems Manager with the default AWS credentials. " +
+			"The sessions are ended even when the update fails or another crucible command " +
+			"holds the evaluation's lock; the command then exits non-zero, saying the policy " +
+			"update was not applied. A later `eval up` keeps access revoked unless given " +
+			"--config accessRevoked=false.",
 		Args: evaluationID("eval revoke"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := g.manager(cmd, false)
@@ -273,22 +297,29 @@ func newEvalRevokeCmd(g *evalFlags) *cobra.Command {
 
 			res, err := m.Revoke(ctx, args[0])
 			if res != nil {
-				printRevoke(cmd.OutOrStdout(), args[0], res, err == nil)
+				printRevoke(cmd.OutOrStdout(), args[0], res)
 			}
 			return err
 		},
 	}
 }
 
-func printRevoke(w io.Writer, id string, res *evals.RevokeResult, updated bool) {
-	if updated {
+// printRevoke says what revoke did; the error, printed after it, says what it could not do.
+func printRevoke(w io.Writer, id string, res *evals.RevokeResult) {
+	if res.Updated {
 		fmt.Fprintf(w, "\nAccess to evaluation %s revoked (%s=true deployed).\n", id,
 			evals.RevokedKey)
+	} else {
+		fmt.Fprintf(w, "\nAccess policy of evaluation %s NOT updated: new sessions can still "+
+			"start.\n", id)
 	}
 	for _, s := range res.Terminated {
 		fmt.Fprintf(w, "Terminated session %s on %s.\n", s, res.InstanceID)
 	}
-	if len(res.Terminated) == 0 && res.InstanceID != "" {
+	for _, s := range res.Failed {
+		fmt.Fprintf(w, "Could NOT terminate session %s on %s.\n", s, res.InstanceID)
+	}
+	if len(res.Terminated)+len(res.Failed) == 0 && res.InstanceID != "" {
 		fmt.Fprintf(w, "No live sessions on %s.\n", res.InstanceID)
 	}
 }

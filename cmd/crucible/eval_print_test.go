@@ -34,16 +34,28 @@ func TestPrintListIsATableOfEveryEvaluation(t *testing.T) {
 func TestPrintRevokeNamesEveryTerminatedSession(t *testing.T) {
 	var out bytes.Buffer
 	printRevoke(&out, "run-1", &evals.RevokeResult{
-		InstanceID: "i-0abc", Terminated: []string{"alice-0a1b", "bob-2c3d"},
-	}, true)
+		InstanceID: "i-0abc", Updated: true, Terminated: []string{"alice-0a1b", "bob-2c3d"},
+	})
 	assert.Equal(t, "\nAccess to evaluation run-1 revoked (crucible:accessRevoked=true deployed).\n"+
 		"Terminated session alice-0a1b on i-0abc.\n"+
 		"Terminated session bob-2c3d on i-0abc.\n", out.String())
 
 	out.Reset()
-	printRevoke(&out, "run-1", &evals.RevokeResult{InstanceID: "i-0abc"}, false)
-	assert.Equal(t, "No live sessions on i-0abc.\n", out.String(),
-		"a failed update does not claim access is revoked")
+	printRevoke(&out, "run-1", &evals.RevokeResult{InstanceID: "i-0abc"})
+	assert.Equal(t, "\nAccess policy of evaluation run-1 NOT updated: new sessions can still "+
+		"start.\nNo live sessions on i-0abc.\n", out.String(),
+		"a failed or locked-out update does not claim access is revoked")
+}
+
+func TestPrintRevokeNamesEverySessionItCouldNotEnd(t *testing.T) {
+	var out bytes.Buffer
+	printRevoke(&out, "run-1", &evals.RevokeResult{
+		InstanceID: "i-0abc", Updated: true,
+		Terminated: []string{"bob-2c3d"}, Failed: []string{"alice-0a1b"},
+	})
+	assert.Equal(t, "\nAccess to evaluation run-1 revoked (crucible:accessRevoked=true deployed).\n"+
+		"Terminated session bob-2c3d on i-0abc.\n"+
+		"Could NOT terminate session alice-0a1b on i-0abc.\n", out.String())
 }
 
 func TestPrintDownSaysWhereTheEvidenceStays(t *testing.T) {

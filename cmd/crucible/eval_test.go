@@ -94,6 +94,20 @@ func TestEvalNeedsAPassphraseBeforeAnyWork(t *testing.T) {
 	assert.Equal(t, exitInvalidConfig, code)
 }
 
+func TestEvalRefusesAnEmptyPassphraseBeforeAnyWork(t *testing.T) {
+	t.Setenv(evals.PassphraseEnv, "")
+	t.Setenv(evals.PulumiCLIEnv, "/nonexistent/bin/pulumi")
+	backend := "file://" + filepath.ToSlash(t.TempDir())
+
+	_, code, err := runEval(t, "list", "--backend", backend)
+	require.Error(t, err)
+	assert.Equal(t, "PULUMI_CONFIG_PASSPHRASE is set but empty: an empty passphrase does not "+
+		"protect the secrets of the evaluation stacks in "+backend+" (and Pulumi uses it ahead "+
+		"of PULUMI_CONFIG_PASSPHRASE_FILE); export a non-empty PULUMI_CONFIG_PASSPHRASE, or "+
+		"pass --secrets-provider awskms://<key>", err.Error())
+	assert.Equal(t, exitInvalidConfig, code)
+}
+
 // TestEvalCommandsOnTheEngine runs the lifecycle as a user types it, on the real engine.
 func TestEvalCommandsOnTheEngine(t *testing.T) {
 	e := enginetest.Start(t)

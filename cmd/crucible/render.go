@@ -23,12 +23,12 @@ type stackFlags struct {
 func (f *stackFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.stack, "stack", "", "stack to render: reads Pulumi.<stack>.yaml (required)")
 	cmd.Flags().StringArrayVar(&f.overrides, "config", nil,
-		"override a config value, as `key=value` in `pulumi config set` syntax (repeatable)")
+		"override a config value as `key=value`, the syntax of pulumi config set (repeatable)")
 	cmd.Flags().StringVar(&f.dir, "cwd", "", "project directory holding Pulumi.yaml "+
 		"(default: the nearest one at or above the working directory)")
-	cmd.Flags().StringVar(&f.platformOutputs, "platform-outputs", "", "JSON file of the platform "+
-		"stack's outputs, for a stack with crucible:role evaluation "+
-		"(`crucible render --stack <platform> --outputs-json` or `pulumi stack output --json`)")
+	cmd.Flags().StringVar(&f.platformOutputs, "platform-outputs", "", "`file` of the platform "+
+		"stack's outputs as JSON, for a stack with crucible:role evaluation (from crucible "+
+		"render --stack <platform> --outputs-json, or pulumi stack output --json)")
 }
 
 // render loads the stack and renders it; invalid configuration is an exitInvalidConfig error.
@@ -114,9 +114,9 @@ func newRenderCmd() *cobra.Command {
 
 	flags.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false,
-		"print a document shaped like `pulumi stack export` plus the stack outputs")
+		"print a document shaped like a pulumi stack export, plus the stack outputs")
 	cmd.Flags().BoolVar(&outputsJSON, "outputs-json", false,
-		"print only the stack outputs as a JSON object, as `pulumi stack output --json` does")
+		"print only the stack outputs as a JSON object, as pulumi stack output --json does")
 
 	return cmd
 }

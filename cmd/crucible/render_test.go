@@ -102,3 +102,26 @@ func TestRenderNeedsAStackThatExists(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `--config "novalue": expected key=value`)
 }
+
+func TestRenderShowsTheWarningsTheDeployWouldPrint(t *testing.T) {
+	code, out, errOut := runCLI(t, "render", "--stack", "dev", "--cwd", rendertest.Root(),
+		"--config", "enableNat=true", "--config", "auditRetainOnDestroy=false")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "\nwarning: crucible:enableNat is true: the host can reach the internet")
+	assert.Contains(t, out, "\nwarning: auditRetainOnDestroy is false: destroying the stack deletes")
+
+	code, out, errOut = runCLI(t, "render", "--stack", "dev", "--cwd", rendertest.Root())
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "warning:", "the strict defaults weaken nothing")
+
+	code, out, errOut = runCLI(t, "render", "--stack", "dev", "--cwd", rendertest.Root(), "--json",
+		"--config", "sessionSudo=true")
+	require.Equal(t, 0, code, errOut)
+
+	var doc struct {
+		Warnings []string `json:"warnings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Warnings, 1)
+	assert.Contains(t, doc.Warnings[0], "sessionSudo is true: sessions run as crucible-operator")
+}

@@ -97,27 +97,46 @@ func IsPulumiCloud(backendURL string) bool {
 }
 
 // CheckSecrets validates --secrets-provider and, when secrets are encrypted with a passphrase,
-// that the passphrase is set, so a missing one is one clear error before any work rather than
+// that a non-empty passphrase is set, so a missing one is one clear error before any work rather than
 // an engine failure halfway through.
 func CheckSecrets(backendURL, provider string, lookupEnv func(string) (string, bool)) error {
 	switch {
 	case provider == "" && IsPulumiCloud(backendURL):
 		return nil
 	case provider == "" || provider == "passphrase":
-		_, ok := lookupEnv(PassphraseEnv)
-		_, okFile := lookupEnv(PassphraseFileEnv)
-		if ok || okFile {
-			return nil
-		}
-		return fmt.Errorf("%s is not set: evaluation stacks in %s encrypt their secrets with a "+
-			"passphrase; export %s (or %s), or pass --secrets-provider awskms://<key>",
-			PassphraseEnv, redact(backendURL), PassphraseEnv, PassphraseFileEnv)
+		return checkPassphrase(backendURL, lookupEnv)
 	case strings.HasPrefix(provider, "awskms://"):
 		return nil
 	default:
 		return errors.New("--secrets-provider " + provider + ": use passphrase (the default) or " +
 			"awskms://<key id, ARN or alias>?region=<region>")
 	}
+}
+
+// checkPassphrase requires a non-empty passphrase, looked up as Pulumi does: a set
+// PULUMI_CONFIG_PASSPHRASE wins, even when empty, over PULUMI_CONFIG_PASSPHRASE_FILE. An empty
+// passphrase would encrypt the secrets with a key anyone can derive.
+func checkPassphrase(backendURL string, lookupEnv func(string) (string, bool)) error {
+	if phrase, ok := lookupEnv(PassphraseEnv); ok {
+		if phrase != "" {
+			return nil
+		}
+		return fmt.Errorf("%s is set but empty: an empty passphrase does not protect the "+
+			"secrets of the evaluation stacks in %s (and Pulumi uses it ahead of %s); export a "+
+			"non-empty %s, or pass --secrets-provider awskms://<key>",
+			PassphraseEnv, redact(backendURL), PassphraseFileEnv, PassphraseEnv)
+	}
+	if file, ok := lookupEnv(PassphraseFileEnv); ok {
+		if file != "" {
+			return nil
+		}
+		return fmt.Errorf("%s is set but empty: name the file holding the passphrase of the "+
+			"evaluation stacks in %s, export %s instead, or pass --secrets-provider "+
+			"awskms://<key>", PassphraseFileEnv, redact(backendURL), PassphraseEnv)
+	}
+	return fmt.Errorf("%s is not set: evaluation stacks in %s encrypt their secrets with a "+
+		"passphrase; export %s (or %s), or pass --secrets-provider awskms://<key>",
+		PassphraseEnv, redact(backendURL), PassphraseEnv, PassphraseFileEnv)
 }
 
 // WorkspaceRoot is the directory holding the evaluations' workspace directories for a backend.

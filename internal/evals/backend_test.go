@@ -68,7 +68,6 @@ func TestCheckSecretsRequiresAPassphraseBeforeAnyWork(t *testing.T) {
 		vars          map[string]string
 	}{
 		"passphrase set":        {"s3://b", "", map[string]string{PassphraseEnv: "pw"}},
-		"empty passphrase":      {"s3://b", "", map[string]string{PassphraseEnv: ""}},
 		"passphrase file":       {"s3://b", "", map[string]string{PassphraseFileEnv: "/pw"}},
 		"kms":                   {"s3://b", "awskms://alias/evals?region=us-east-1", nil},
 		"pulumi cloud encrypts": {"https://api.pulumi.com", "", nil},
@@ -80,6 +79,30 @@ func TestCheckSecretsRequiresAPassphraseBeforeAnyWork(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "--secrets-provider hashivault://k: use passphrase (the default) or "+
 		"awskms://<key id, ARN or alias>?region=<region>", err.Error())
+}
+
+func TestCheckSecretsRefusesAnEmptyPassphrase(t *testing.T) {
+	err := CheckSecrets("s3://b", "", lookup(map[string]string{PassphraseEnv: ""}))
+	require.Error(t, err)
+	assert.Equal(t, "PULUMI_CONFIG_PASSPHRASE is set but empty: an empty passphrase does not "+
+		"protect the secrets of the evaluation stacks in s3://b (and Pulumi uses it ahead of "+
+		"PULUMI_CONFIG_PASSPHRASE_FILE); export a non-empty PULUMI_CONFIG_PASSPHRASE, or pass "+
+		"--secrets-provider awskms://<key>", err.Error())
+
+	err = CheckSecrets("s3://b", "passphrase", lookup(map[string]string{
+		PassphraseEnv: "", PassphraseFileEnv: "/etc/crucible/passphrase",
+	}))
+	require.Error(t, err, "Pulumi would use the empty passphrase, not the file")
+	assert.Contains(t, err.Error(), "PULUMI_CONFIG_PASSPHRASE is set but empty")
+
+	err = CheckSecrets("s3://b", "", lookup(map[string]string{PassphraseFileEnv: ""}))
+	require.Error(t, err)
+	assert.Equal(t, "PULUMI_CONFIG_PASSPHRASE_FILE is set but empty: name the file holding the "+
+		"passphrase of the evaluation stacks in s3://b, export PULUMI_CONFIG_PASSPHRASE instead, "+
+		"or pass --secrets-provider awskms://<key>", err.Error())
+
+	assert.NoError(t, CheckSecrets("s3://b", "awskms://alias/evals?region=us-east-1",
+		lookup(map[string]string{PassphraseEnv: ""})), "a KMS key needs no passphrase")
 }
 
 func TestWorkspaceRootIsPerBackend(t *testing.T) {

@@ -40,7 +40,9 @@ func TestRevokeOnTheEngine(t *testing.T) {
 
 	res, err := ev.Revoke(ctx, "revoke-1")
 	require.NoError(t, err, "eval revoke; progress:\n%s", ev.out)
-	assert.Equal(t, &RevokeResult{InstanceID: instance, Terminated: []string{"alice-0a1b2c"}}, res)
+	assert.Equal(t, &RevokeResult{
+		InstanceID: instance, Updated: true, Terminated: []string{"alice-0a1b2c"},
+	}, res)
 	assert.Equal(t, []ssmCall{
 		{Target: "AmazonSSM.DescribeSessions", Body: map[string]any{
 			"State":   "Active",

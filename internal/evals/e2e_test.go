@@ -123,7 +123,8 @@ func TestEvaluationLifecycleOnTheEngine(t *testing.T) {
 
 	command, err := ev.Connect(ctx, "Lifecycle 1")
 	require.NoError(t, err)
-	assert.Equal(t, first.Outputs["connectCommand"], command)
+	assert.Equal(t, first.Outputs["connectCommand"], command.String(),
+		"the rebuilt command is the one the program exports")
 
 	down, err := ev.Down(ctx, "Lifecycle 1")
 	require.NoError(t, err, "eval down; progress:\n%s", ev.out)

@@ -104,20 +104,6 @@ func (m *Manager) describe(
 	return &e, nil
 }
 
-// Connect returns the command that opens a session on the evaluation's host.
-func (m *Manager) Connect(ctx context.Context, id string) (string, error) {
-	outputs, err := m.Outputs(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	command := outputs[OutputConnectCommand]
-	if command == "" {
-		return "", fmt.Errorf("evaluation %q has no %s output: its update has not succeeded; "+
-			"run `crucible eval up %s`", id, OutputConnectCommand, shellArg(id))
-	}
-	return command, nil
-}
-
 // Outputs returns the stack outputs of an evaluation, read from the backend it lives in.
 func (m *Manager) Outputs(ctx context.Context, id string) (Outputs, error) {
 	t, err := m.resolve(id)

@@ -94,22 +94,3 @@ func TestReapSkipsAnEvaluationAnotherCommandHolds(t *testing.T) {
 	assert.Equal(t, map[string]string{"old": "locked by another crucible command"}, res.Skipped)
 	assert.True(t, tm.backend.has("eval-old"))
 }
-
-func TestConnectPrintsTheHostsSessionCommand(t *testing.T) {
-	tm := newTestManager(t)
-	tm.up(t, "run-42")
-
-	got, err := tm.Connect(context.Background(), "run-42")
-	require.NoError(t, err)
-	assert.Equal(t, "aws ssm start-session --target i-eval-run-42 --region us-east-1", got)
-
-	tm.backend.add("eval-broken", tagsFor("broken", testClock, time.Hour), "failed", Outputs{})
-	_, err = tm.Connect(context.Background(), "broken")
-	require.Error(t, err)
-	assert.Equal(t, `evaluation "broken" has no connectCommand output: its update has not `+
-		"succeeded; run `crucible eval up broken`", err.Error())
-
-	_, err = tm.Connect(context.Background(), "nope")
-	var unknown *UnknownError
-	require.ErrorAs(t, err, &unknown)
-}

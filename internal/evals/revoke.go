@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
@@ -12,8 +14,12 @@ import (
 // RevokeResult is what `eval revoke` did.
 type RevokeResult struct {
 	InstanceID string
+	// Updated reports that the update denying new sessions was deployed.
+	Updated bool
 	// Terminated lists the session ids ended, in the order Systems Manager listed them.
 	Terminated []string
+	// Failed lists the session ids that could not be ended; the error says why.
+	Failed []string
 }
 
 // Revoke withdraws operator access: it sets crucible:accessRevoked on the configuration the
@@ -21,8 +27,9 @@ type RevokeResult struct {
 // revoke too), updates the stack, then terminates the host's live sessions, which the new
 // policy no longer lets anyone restart.
 //
-// The sessions are terminated even when the update fails, because ending the live sessions
-// is the urgent half of revoking; the update's error is still returned.
+// Ending the live sessions is the urgent half of revoking, so it happens even when the update
+// fails or another crucible command holds the evaluation's lock; the error then says the
+// policy update was not applied.
 func (m *Manager) Revoke(ctx context.Context, id string) (*RevokeResult, error) {
 	t, err := m.resolve(id)
 	if err != nil {
@@ -30,6 +37,10 @@ func (m *Manager) Revoke(ctx context.Context, id string) (*RevokeResult, error) 
 	}
 
 	lock, err := lockEvaluation(t.id, t.dir)
+	var locked *LockedError
+	if errors.As(err, &locked) {
+		return m.revokeLocked(ctx, t, locked)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -59,21 +70,61 @@ func (m *Manager) Revoke(ctx context.Context, id string) (*RevokeResult, error) 
 		return nil, upErr
 	}
 
+	result, err := m.endSessions(ctx, t, outputs)
+	result.Updated = upErr == nil
+	return result, errors.Join(upErr, err)
+}
+
+// revokeLocked ends the live sessions of an evaluation whose lock another command holds,
+// finding the host from the stack's current outputs. The stack is read in a throwaway
+// workspace directory, leaving the running command's own untouched. The policy update is not
+// attempted, and the error says so.
+func (m *Manager) revokeLocked(
+	ctx context.Context, t target, locked *LockedError,
+) (*RevokeResult, error) {
+	notApplied := fmt.Errorf("evaluation %q: the update that revokes access was not applied, so "+
+		"new sessions can still start: %w; run `crucible eval revoke %s` again when it has "+
+		"finished", t.id, locked, shellArg(t.id))
+
+	scratch, err := os.MkdirTemp("", "crucible-eval-revoke-")
+	if err != nil {
+		return nil, errors.Join(notApplied, fmt.Errorf("evaluation %q: %w", t.id, err))
+	}
+	defer func() { _ = os.RemoveAll(scratch) }()
+
+	read := target{id: t.id, stack: t.stack, dir: filepath.Join(scratch, t.stack)}
+	stack, err := m.open(ctx, read)
+	if err != nil {
+		return nil, errors.Join(notApplied, err)
+	}
+	outputs, err := stack.Outputs(ctx)
+	if err != nil {
+		return nil, errors.Join(notApplied, fmt.Errorf("evaluation %q: outputs: %w", t.id, err))
+	}
+
+	result, err := m.endSessions(ctx, t, outputs)
+	return result, errors.Join(notApplied, err)
+}
+
+// endSessions terminates the live sessions on the host the outputs name.
+func (m *Manager) endSessions(
+	ctx context.Context, t target, outputs Outputs,
+) (*RevokeResult, error) {
 	result := &RevokeResult{InstanceID: outputs[OutputInstanceID]}
 	if result.InstanceID == "" {
-		return result, errors.Join(upErr, fmt.Errorf("evaluation %q: no %s output, so no "+
-			"sessions to terminate", t.id, OutputInstanceID))
+		return result, fmt.Errorf("evaluation %q: no %s output, so no sessions to terminate",
+			t.id, OutputInstanceID)
 	}
 
 	api, err := m.opts.Sessions(ctx, outputs[OutputRegion])
 	if err != nil {
-		return result, errors.Join(upErr, fmt.Errorf("evaluation %q: %w", t.id, err))
+		return result, fmt.Errorf("evaluation %q: %w", t.id, err)
 	}
-	result.Terminated, err = terminateSessions(ctx, api, result.InstanceID)
+	result.Terminated, result.Failed, err = terminateSessions(ctx, api, result.InstanceID)
 	if err != nil {
-		err = fmt.Errorf("evaluation %q: %w", t.id, err)
+		return result, fmt.Errorf("evaluation %q: %w", t.id, err)
 	}
-	return result, errors.Join(upErr, err)
+	return result, nil
 }
 
 // revokeUpdate deploys the revoked configuration and returns the outputs to find the host by:

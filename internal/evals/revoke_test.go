@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -31,6 +32,8 @@ type fakeSSM struct {
 	calls []ssmCall
 	pages []string // DescribeSessions responses, in order
 	fail  string   // an operation to answer with an error
+	// failSession is a session id whose TerminateSession is answered with an error.
+	failSession string
 }
 
 func (f *fakeSSM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -44,7 +47,8 @@ func (f *fakeSSM) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	if target == f.fail {
+	if target == f.fail || (target == "AmazonSSM.TerminateSession" &&
+		f.failSession != "" && body["SessionId"] == f.failSession) {
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = io.WriteString(w, `{"__type":"InvalidParameterValueException","message":"nope"}`)
 		return
@@ -123,13 +127,14 @@ func TestRevokeUpdatesTheStackThenTerminatesEveryLiveSession(t *testing.T) {
 	require.NoError(t, err)
 
 	assert.Equal(t, &RevokeResult{
-		InstanceID: "i-eval-run-42", Terminated: []string{"alice-0a1b2c", "bob-3d4e5f"},
+		InstanceID: "i-eval-run-42", Updated: true,
+		Terminated: []string{"alice-0a1b2c", "bob-3d4e5f"},
 	}, res)
 	assert.Equal(t, "us-east-1", *region, "the client is for the host's region")
 	assert.Equal(t, []ssmCall{
-		describeCall(""), terminateCall("alice-0a1b2c"),
-		describeCall("page-2"), terminateCall("bob-3d4e5f"),
-	}, f.Calls(), "only the host's active sessions are described, then each one terminated")
+		describeCall(""), describeCall("page-2"),
+		terminateCall("alice-0a1b2c"), terminateCall("bob-3d4e5f"),
+	}, f.Calls(), "every page of the host's active sessions is read before any is terminated")
 
 	deployed := tm.backend.lastUpdate("eval-run-42")
 	assert.Equal(t, "succeeded", deployed.result)
@@ -154,7 +159,11 @@ func TestRevokeTerminatesSessionsEvenWhenTheUpdateFails(t *testing.T) {
 		"the live sessions end even though the policy update failed")
 }
 
-func TestRevokeReportsTheSessionsEndedBeforeAFailure(t *testing.T) {
+// ssmRejection is how the SDK reports the stand-in's error answer to TerminateSession.
+const ssmRejection = "operation error SSM: TerminateSession, https response error " +
+	"StatusCode: 400, RequestID: , api error InvalidParameterValueException: nope"
+
+func TestRevokeTriesEverySessionAndJoinsTheFailures(t *testing.T) {
 	tm := newTestManager(t)
 	tm.up(t, "run-42")
 	f := twoPagesOfSessions()
@@ -163,11 +172,84 @@ func TestRevokeReportsTheSessionsEndedBeforeAFailure(t *testing.T) {
 
 	res, err := tm.Revoke(context.Background(), "run-42")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `evaluation "run-42": terminating session alice-0a1b2c on `+
-		"i-eval-run-42:")
-	assert.Contains(t, err.Error(), "InvalidParameterValueException")
-	assert.Empty(t, res.Terminated)
-	assert.Equal(t, []ssmCall{describeCall(""), terminateCall("alice-0a1b2c")}, f.Calls())
+	assert.Equal(t, `evaluation "run-42": `+
+		"terminating session alice-0a1b2c on i-eval-run-42: "+ssmRejection+"\n"+
+		"terminating session bob-3d4e5f on i-eval-run-42: "+ssmRejection, err.Error())
+	assert.Equal(t, &RevokeResult{
+		InstanceID: "i-eval-run-42", Updated: true,
+		Failed: []string{"alice-0a1b2c", "bob-3d4e5f"},
+	}, res)
+	assert.Equal(t, []ssmCall{
+		describeCall(""), describeCall("page-2"),
+		terminateCall("alice-0a1b2c"), terminateCall("bob-3d4e5f"),
+	}, f.Calls(), "a failure does not stop the other sessions being terminated")
+}
+
+func TestRevokeEndsTheOtherSessionsWhenOneCannotBeEnded(t *testing.T) {
+	tm := newTestManager(t)
+	tm.up(t, "run-42")
+	f := twoPagesOfSessions()
+	f.failSession = "alice-0a1b2c"
+	useSSM(t, tm, f)
+
+	res, err := tm.Revoke(context.Background(), "run-42")
+	require.Error(t, err)
+	assert.Equal(t, `evaluation "run-42": terminating session alice-0a1b2c on i-eval-run-42: `+
+		ssmRejection, err.Error())
+	assert.Equal(t, &RevokeResult{
+		InstanceID: "i-eval-run-42", Updated: true,
+		Terminated: []string{"bob-3d4e5f"}, Failed: []string{"alice-0a1b2c"},
+	}, res)
+}
+
+func TestRevokeEndsTheSessionsTheListedPagesNamedWhenAPageFails(t *testing.T) {
+	tm := newTestManager(t)
+	tm.up(t, "run-42")
+	f := twoPagesOfSessions()
+	f.pages[1] = "not json"
+	useSSM(t, tm, f)
+
+	res, err := tm.Revoke(context.Background(), "run-42")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `evaluation "run-42": describing the active sessions on `+
+		"i-eval-run-42: operation error SSM: DescribeSessions")
+	assert.Equal(t, []string{"alice-0a1b2c"}, res.Terminated)
+	assert.Equal(t, terminateCall("alice-0a1b2c"), f.Calls()[len(f.Calls())-1])
+}
+
+func TestRevokeEndsTheLiveSessionsWhileAnotherCommandHoldsTheLock(t *testing.T) {
+	tm := newTestManager(t)
+	tm.up(t, "run-42")
+	f := twoPagesOfSessions()
+	region := useSSM(t, tm, f)
+
+	dir := filepath.Join(tm.opts.WorkspaceRoot, "eval-run-42")
+	held, err := lockEvaluation("run-42", dir)
+	require.NoError(t, err)
+	defer func() { _ = held.Unlock() }()
+	before := len(tm.backend.Calls())
+
+	res, err := tm.Revoke(context.Background(), "run-42")
+	require.Error(t, err)
+	var locked *LockedError
+	require.ErrorAs(t, err, &locked)
+	assert.Equal(t, `evaluation "run-42": the update that revokes access was not applied, so `+
+		`new sessions can still start: evaluation "run-42" is locked: another `+
+		"`crucible eval` command is working on it (lock file "+
+		filepath.Join(dir, ".crucible-eval.lock")+"); wait for it to finish; "+
+		"run `crucible eval revoke run-42` again when it has finished", err.Error())
+
+	assert.Equal(t, &RevokeResult{
+		InstanceID: "i-eval-run-42", Terminated: []string{"alice-0a1b2c", "bob-3d4e5f"},
+	}, res, "the live sessions end though the policy update was not applied")
+	assert.Equal(t, "us-east-1", *region)
+	assert.Equal(t, []ssmCall{
+		describeCall(""), describeCall("page-2"),
+		terminateCall("alice-0a1b2c"), terminateCall("bob-3d4e5f"),
+	}, f.Calls())
+	assert.Equal(t, []string{"select eval-run-42"}, tm.backend.Calls()[before:],
+		"the stack is only read: no configuration is set and no update runs")
+	assert.Equal(t, auto.ConfigValue{}, tm.backend.lastUpdate("eval-run-42").config[RevokedKey])
 }
 
 func TestRevokeWithNoLiveSessionsTerminatesNothing(t *testing.T) {

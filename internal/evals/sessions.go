@@ -2,6 +2,7 @@ package evals
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,10 +30,30 @@ func NewSessionClient(ctx context.Context, region string) (SessionAPI, error) {
 	return ssm.NewFromConfig(cfg), nil
 }
 
-// terminateSessions ends every active session on the instance and returns their ids in the
-// order Systems Manager listed them. It stops at the first failure: the caller reports which
-// sessions ended before it.
-func terminateSessions(ctx context.Context, api SessionAPI, instanceID string) ([]string, error) {
+// terminateSessions ends every active session on the instance. It lists them all first, so
+// ending sessions never shifts the pages it is still reading, then tries every one, so one
+// failure leaves no other session running. It returns the ids it ended and those it could not,
+// in the order Systems Manager listed them, with every error joined.
+func terminateSessions(
+	ctx context.Context, api SessionAPI, instanceID string,
+) (ended, failed []string, err error) {
+	ids, listErr := activeSessions(ctx, api, instanceID)
+	errs := []error{listErr}
+	for _, id := range ids {
+		_, err := api.TerminateSession(ctx, &ssm.TerminateSessionInput{SessionId: aws.String(id)})
+		if err != nil {
+			failed = append(failed, id)
+			errs = append(errs, fmt.Errorf("terminating session %s on %s: %w", id, instanceID, err))
+			continue
+		}
+		ended = append(ended, id)
+	}
+	return ended, failed, errors.Join(errs...)
+}
+
+// activeSessions lists the ids of the instance's active sessions across every page. After a
+// failed page it returns the ids read so far with the error, so those can still be ended.
+func activeSessions(ctx context.Context, api SessionAPI, instanceID string) ([]string, error) {
 	in := &ssm.DescribeSessionsInput{
 		State: types.SessionStateActive,
 		Filters: []types.SessionFilter{
@@ -40,21 +61,16 @@ func terminateSessions(ctx context.Context, api SessionAPI, instanceID string) (
 		},
 	}
 
-	var ended []string
+	var ids []string
 	pages := ssm.NewDescribeSessionsPaginator(api, in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return ended, fmt.Errorf("describing the active sessions on %s: %w", instanceID, err)
+			return ids, fmt.Errorf("describing the active sessions on %s: %w", instanceID, err)
 		}
 		for _, s := range page.Sessions {
-			id := aws.ToString(s.SessionId)
-			_, err := api.TerminateSession(ctx, &ssm.TerminateSessionInput{SessionId: s.SessionId})
-			if err != nil {
-				return ended, fmt.Errorf("terminating session %s on %s: %w", id, instanceID, err)
-			}
-			ended = append(ended, id)
+			ids = append(ids, aws.ToString(s.SessionId))
 		}
 	}
-	return ended, nil
+	return ids, nil
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// S3API is the part of the S3 client the readers use: listing and reading objects, nothing that
-// writes.
+// S3API is the part of the S3 client the readers use: listing and reading objects and their
+// versions, nothing that writes.
 type S3API interface {
 	s3.ListObjectsV2APIClient
+	s3.ListObjectVersionsAPIClient
 	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (
 		*s3.GetObjectOutput, error)
 }

@@ -83,6 +83,9 @@ type Event struct {
 	// Actor is who acted: the IAM principal for sessions and calls, the source address for
 	// network evidence.
 	Actor string `json:"actor,omitempty"`
+	// Claimed marks an Actor taken from evidence the host itself wrote (a session stream's
+	// userIdentity): the agent could have put any name there.
+	Claimed bool `json:"claimed,omitempty"`
 	// Rule is what decided a blocked verdict: the DNS Firewall rule group and domain list, or
 	// the API error code.
 	Rule string `json:"rule,omitempty"`

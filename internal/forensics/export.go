@@ -36,6 +36,16 @@ type Manifest struct {
 	Until     time.Time      `json:"until,omitzero"`
 	Files     []ManifestFile `json:"files"`
 	Skipped   []string       `json:"skipped,omitempty"`
+	// SkippedObjects are S3 objects listed but not exported, each with the reason.
+	SkippedObjects []SkippedObject `json:"skippedObjects,omitempty"`
+}
+
+// SkippedObject is an S3 object the export lists but does not copy.
+type SkippedObject struct {
+	Source    string `json:"source"`
+	VersionID string `json:"versionId,omitempty"`
+	Size      int64  `json:"size"`
+	Reason    string `json:"reason"`
 }
 
 // ManifestFile is one exported file.
@@ -58,16 +68,24 @@ type ExportOptions struct {
 	Locations Locations
 	// Since and Until bound the log events and CloudTrail days exported; transcripts are
 	// exported whole.
-	Filter   Filter
-	OutDir   string
-	Progress *Progress
+	Filter Filter
+	OutDir string
+	// MaxObjectBytes bounds one exported S3 object (DefaultMaxObjectBytes when zero): the
+	// agent can upload objects as large as it likes, and a larger one is listed in the
+	// manifest's skippedObjects instead of filling the disk.
+	MaxObjectBytes int64
+	Progress       *Progress
 }
 
 // Export copies the raw evidence into an empty or new directory: S3 objects byte for byte, each
 // log group's events as JSON Lines ({"logStreamName","timestamp","ingestionTime","eventId",
 // "message"}), then the manifest and SHA256SUMS. File names come from object keys the evaluated
-// agent may have chosen, so every name is escaped and every write is confined to the directory.
+// agent may have chosen, so each key becomes one escaped file name (never a directory), names
+// that would coincide get a hash suffix, and every write is confined to the directory.
 func Export(ctx context.Context, clients Clients, opts ExportOptions) (*Manifest, error) {
+	if opts.MaxObjectBytes <= 0 {
+		opts.MaxObjectBytes = DefaultMaxObjectBytes
+	}
 	if err := opts.Locations.Validate(); err != nil {
 		return nil, err
 	}
@@ -80,7 +98,7 @@ func Export(ctx context.Context, clients Clients, opts ExportOptions) (*Manifest
 	}
 	defer root.Close()
 
-	x := &exporter{clients: clients, opts: opts, root: root, manifest: &Manifest{
+	x := &exporter{clients: clients, opts: opts, root: root, names: newExportNames(), manifest: &Manifest{
 		CreatedAt: time.Now().UTC(),
 		Locations: opts.Locations,
 		Since:     opts.Filter.Since,
@@ -133,9 +151,14 @@ type exporter struct {
 	clients  Clients
 	opts     ExportOptions
 	root     *os.Root
+	names    *exportNames
 	manifest *Manifest
 }
 
+// transcripts copies every version of every object under the transcript prefix: the agent can
+// overwrite or delete a transcript, and a versioned bucket keeps what it held before. Where the
+// versions cannot be listed (no s3:ListBucketVersions) the current objects are copied and the
+// manifest says what was not.
 func (x *exporter) transcripts(ctx context.Context) error {
 	loc := x.opts.Locations
 	if loc.AuditBucketName == "" {
@@ -146,9 +169,32 @@ func (x *exporter) transcripts(ctx context.Context) error {
 	if prefix != "" {
 		prefix += "/"
 	}
+	bucket := loc.AuditBucketName
 	progress := x.opts.Progress.counter("transcripts")
-	return eachObject(ctx, x.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
-		return x.copyObject(ctx, loc.AuditBucketName, str(obj.Key), progress)
+
+	listed := false
+	err := eachObjectVersion(ctx, x.clients.S3, bucket, prefix,
+		func(v s3types.ObjectVersion) error {
+			listed = true
+			return x.copyObject(ctx, bucket, objectVersion{
+				key: str(v.Key), versionID: str(v.VersionId), size: aws.ToInt64(v.Size),
+				earlier: !aws.ToBool(v.IsLatest),
+			}, progress)
+		},
+		func(d s3types.DeleteMarkerEntry) {
+			listed = true
+			x.skipObject(s3URL(bucket, str(d.Key)), str(d.VersionId), 0,
+				"delete marker: the key was deleted; its earlier versions are exported")
+		})
+	if err == nil || listed || ctx.Err() != nil {
+		return err
+	}
+
+	x.skip("earlier versions of session transcripts: " + err.Error())
+	return eachObject(ctx, x.clients.S3, bucket, prefix, func(obj s3types.Object) error {
+		return x.copyObject(ctx, bucket, objectVersion{
+			key: str(obj.Key), size: aws.ToInt64(obj.Size),
+		}, progress)
 	})
 }
 
@@ -169,33 +215,119 @@ func (x *exporter) trail(ctx context.Context) error {
 			if m == nil || !x.opts.Filter.coversDeliveryDay(m[1]) {
 				return nil
 			}
-			return x.copyObject(ctx, loc.TrailBucketName, str(obj.Key), progress)
+			return x.copyObject(ctx, loc.TrailBucketName, objectVersion{
+				key: str(obj.Key), size: aws.ToInt64(obj.Size),
+			}, progress)
 		})
 }
 
-// copyObject streams one object to s3/<bucket>/<escaped key>, hashing as it writes.
-func (x *exporter) copyObject(ctx context.Context, bucket, key string, progress *progressCounter) error {
-	out, err := x.clients.S3.GetObject(ctx, &s3.GetObjectInput{
-		Bucket: aws.String(bucket), Key: aws.String(key),
-	})
+// objectVersion is one S3 object to export: the current one, or an earlier version.
+type objectVersion struct {
+	key       string
+	versionID string
+	size      int64
+	earlier   bool
+}
+
+// copyObject streams one object to s3/<bucket>/<escaped key> (an earlier version to
+// <escaped key>@<escaped version id>), hashing as it writes. An object over the size bound is
+// listed in the manifest as skipped, not copied.
+func (x *exporter) copyObject(ctx context.Context, bucket string, obj objectVersion,
+	progress *progressCounter,
+) error {
+	source := s3URL(bucket, obj.key)
+	if obj.size > x.opts.MaxObjectBytes {
+		x.skipObject(source, obj.versionID, obj.size, x.tooLarge())
+		return nil
+	}
+
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(obj.key)}
+	name := safeSegment(obj.key)
+	if obj.earlier {
+		in.VersionId = aws.String(obj.versionID)
+		name += "@" + safeSegment(obj.versionID)
+	}
+	out, err := x.clients.S3.GetObject(ctx, in)
 	if err != nil {
-		return fmt.Errorf("forensics: export %s: %w", s3URL(bucket, key), err)
+		return x.unreadable(ctx, source, obj.versionID, obj.size, err)
 	}
 	defer out.Body.Close()
 	progress.addObject()
 
 	file := ManifestFile{
-		Path:      path.Join("s3", safeSegment(bucket), safePath(key)),
-		Source:    s3URL(bucket, key),
+		Path:      x.names.claim(path.Join("s3", safeSegment(bucket)), name, source),
+		Source:    source,
 		VersionID: str(out.VersionId),
 		ETag:      str(out.ETag),
 	}
 	if out.LastModified != nil {
 		file.LastModified = out.LastModified.UTC()
 	}
-	return x.writeFile(&file, func(w io.Writer) error {
-		_, err := io.Copy(w, countingReader{out.Body, progress})
+	max := x.opts.MaxObjectBytes
+	body := &readErrors{r: &limitedReader{
+		r: countingReader{out.Body, progress}, left: max, max: max,
+	}}
+	err = x.writeFile(&file, func(w io.Writer) error {
+		_, err := io.Copy(w, body)
 		return err
+	})
+	switch {
+	case errors.Is(err, errObjectTooLarge):
+		x.skipObject(source, file.VersionID, aws.ToInt64(out.ContentLength), x.tooLarge())
+		return x.discard(file.Path)
+	case err != nil && body.err != nil:
+		if err := x.unreadable(ctx, source, file.VersionID, aws.ToInt64(out.ContentLength),
+			body.err); err != nil {
+			return err
+		}
+		return x.discard(file.Path)
+	}
+	return err
+}
+
+// unreadable lists an object that could not be read as skipped and goes on: the host role can
+// write objects the reviewer cannot read (SSE-C with the agent's own key, say), and one of
+// them must not stop the export of the rest. A cancelled export still stops.
+func (x *exporter) unreadable(ctx context.Context, source, versionID string, size int64,
+	err error,
+) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("forensics: export %s: %w", source, err)
+	}
+	x.skipObject(source, versionID, size, "unreadable: "+err.Error())
+	return nil
+}
+
+// readErrors remembers the error its reader returned, telling a failed read (the object's
+// fault) from a failed write (the export directory's).
+type readErrors struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErrors) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		r.err = err
+	}
+	return n, err
+}
+
+func (x *exporter) tooLarge() string {
+	return fmt.Sprintf("larger than --max-object-bytes %d", x.opts.MaxObjectBytes)
+}
+
+// discard removes a file that was started but is not part of the export.
+func (x *exporter) discard(name string) error {
+	if err := x.root.Remove(name); err != nil {
+		return fmt.Errorf("forensics: export %s: %w", name, err)
+	}
+	return nil
+}
+
+func (x *exporter) skipObject(source, versionID string, size int64, reason string) {
+	x.manifest.SkippedObjects = append(x.manifest.SkippedObjects, SkippedObject{
+		Source: source, VersionID: versionID, Size: size, Reason: reason,
 	})
 }
 
@@ -208,7 +340,10 @@ func (x *exporter) logGroup(output, group string) func(context.Context) error {
 			return nil
 		}
 		progress := x.opts.Progress.counter(output)
-		file := ManifestFile{Path: path.Join("logs", safeSegment(group)+".jsonl"), Source: "logs:" + group}
+		file := ManifestFile{
+			Path:   x.names.claim("logs", safeSegment(group)+".jsonl", "logs:"+group),
+			Source: "logs:" + group,
+		}
 
 		err := x.writeFile(&file, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -231,7 +366,7 @@ func (x *exporter) logGroup(output, group string) func(context.Context) error {
 		})
 		if errors.Is(err, errLogGroupMissing) {
 			x.skip("log group " + group + " does not exist")
-			return x.root.Remove(file.Path)
+			return x.discard(file.Path)
 		}
 		return err
 	}
@@ -303,50 +438,4 @@ func (c *byteCounter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// maxSegment keeps an escaped name well under the 255-byte limit of common file systems.
-const maxSegment = 200
-
-// safePath maps an S3 key to a relative path of escaped segments: nothing in it can climb out
-// of the export directory, name a device, or carry a control character into SHA256SUMS.
-func safePath(key string) string {
-	parts := strings.Split(key, "/")
-	for i, p := range parts {
-		parts[i] = safeSegment(p)
-	}
-	return strings.Join(parts, "/")
-}
-
-// safeSegment percent-escapes every byte outside [A-Za-z0-9._-]; ".", ".." and "" are escaped
-// whole, and an over-long result is cut and suffixed with a hash of the original.
-func safeSegment(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isSafeByte(c) {
-			b.WriteByte(c)
-			continue
-		}
-		fmt.Fprintf(&b, "%%%02X", c)
-	}
-	out := b.String()
-	switch out {
-	case "":
-		out = "%"
-	case ".":
-		out = "%2E"
-	case "..":
-		out = "%2E%2E"
-	}
-	if len(out) > maxSegment {
-		sum := sha256.Sum256([]byte(s))
-		out = out[:maxSegment] + "~" + hex.EncodeToString(sum[:8])
-	}
-	return out
-}
-
-func isSafeByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		c == '.' || c == '_' || c == '-'
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,6 +22,11 @@ import (
 // the host's s3:PutObject: it tries to climb out of the export directory and to break a line of
 // SHA256SUMS.
 const traversalKey = ft.TranscriptDir + "/../../outside\nfake  line.log"
+
+// exportedName is the file name of a key of safe characters: the key whole, "/" escaped.
+func exportedName(key string) string {
+	return strings.ReplaceAll(key, "/", "%2F")
+}
 
 func exportEvidence(t *testing.T, clients forensics.Clients, e *ft.Evidence,
 	dir string,
@@ -50,10 +56,11 @@ func TestExportCopiesRawEvidenceWithAVerifiableManifest(t *testing.T) {
 		"logs/%2Fcrucible%2Ftest%2Fdns-queries.jsonl <- logs:/crucible/test/dns-queries",
 		"logs/%2Fcrucible%2Ftest%2Fflow-logs.jsonl <- logs:/crucible/test/flow-logs",
 		"logs/%2Fcrucible%2Ftest%2Fsessions.jsonl <- logs:/crucible/test/sessions",
-		"s3/crucible-audit-test/session-transcripts/%2E%2E/%2E%2E/outside%0Afake%20%20line.log <- " +
+		"s3/crucible-audit-test/session-transcripts%2F..%2F..%2Foutside%0Afake%20%20line.log <- " +
 			"s3://crucible-audit-test/" + traversalKey,
-		"s3/crucible-audit-test/" + ft.TranscriptKey + " <- s3://crucible-audit-test/" + ft.TranscriptKey,
-		"s3/crucible-trail-test/" + trailKey + " <- s3://crucible-trail-test/" + trailKey,
+		"s3/crucible-audit-test/" + exportedName(ft.TranscriptKey) + " <- s3://crucible-audit-test/" +
+			ft.TranscriptKey,
+		"s3/crucible-trail-test/" + exportedName(trailKey) + " <- s3://crucible-trail-test/" + trailKey,
 	}
 	sort.Strings(want)
 	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
@@ -80,7 +87,8 @@ func TestExportCopiesRawEvidenceWithAVerifiableManifest(t *testing.T) {
 			t.Fatalf("%s: sha256/size/SHA256SUMS line disagree with the file", f.Path)
 		}
 	}
-	transcript, _ := os.ReadFile(filepath.Join(dir, "s3", ft.AuditBucket, ft.TranscriptKey))
+	transcript, _ := os.ReadFile(filepath.Join(dir, "s3", ft.AuditBucket,
+		exportedName(ft.TranscriptKey)))
 	if !bytes.Equal(transcript, e.Objects[ft.AuditBucket][ft.TranscriptKey]) {
 		t.Fatal("the transcript was not copied byte for byte")
 	}
@@ -156,8 +164,88 @@ func TestMotoExportMatchesTheBucketsAndGroups(t *testing.T) {
 		}
 	}
 	transcript, err := os.ReadFile(filepath.Join(dir, "s3", e.Locations.AuditBucketName,
-		ft.TranscriptKey))
+		exportedName(ft.TranscriptKey)))
 	if err != nil || string(transcript) != ft.Transcript(start.Add(ft.AtTranscriptDone)) {
 		t.Fatalf("transcript from moto: %v, differs from what was uploaded", err)
+	}
+}
+
+func TestExportGivesEveryKeyItsOwnFileWhateverItsName(t *testing.T) {
+	e := ft.Scenario(scenarioStart)
+	// The agent can upload these with the host's s3:PutObject: "x" would be a file and a
+	// directory at once, and "Case.log"/"case.log" are one file on macOS and Windows.
+	planted := map[string]string{
+		ft.TranscriptDir + "/x":        "file",
+		ft.TranscriptDir + "/x/y":      "below",
+		ft.TranscriptDir + "/Case.log": "upper",
+		ft.TranscriptDir + "/case.log": "lower",
+	}
+	for key, body := range planted {
+		e.Objects[ft.AuditBucket][key] = []byte(body)
+	}
+	dir := filepath.Join(t.TempDir(), "evidence")
+	m := exportEvidence(t, ft.NewMemory(e).Clients(), e, dir)
+
+	suffix := func(source string) string {
+		sum := sha256.Sum256([]byte(source + "\x000"))
+		return "~" + hex.EncodeToString(sum[:6])
+	}
+	// Keys are listed in byte order, so "Case.log" takes its name first.
+	lower := "s3://" + ft.AuditBucket + "/" + ft.TranscriptDir + "/case.log"
+	want := map[string]string{
+		ft.TranscriptDir + "/x":        exportedName(ft.TranscriptDir + "/x"),
+		ft.TranscriptDir + "/x/y":      exportedName(ft.TranscriptDir + "/x/y"),
+		ft.TranscriptDir + "/Case.log": exportedName(ft.TranscriptDir + "/Case.log"),
+		ft.TranscriptDir + "/case.log": exportedName(ft.TranscriptDir+"/case.log") + suffix(lower),
+	}
+	got := map[string]string{}
+	for _, f := range m.Files {
+		key, ok := strings.CutPrefix(f.Source, "s3://"+ft.AuditBucket+"/")
+		if _, mine := planted[key]; ok && mine {
+			got[key] = f.Path
+		}
+	}
+	for key, name := range want {
+		path := "s3/" + ft.AuditBucket + "/" + name
+		if got[key] != path {
+			t.Errorf("%s exported as %q, want %q", key, got[key], path)
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path)))
+		if err != nil || string(data) != planted[key] {
+			t.Errorf("%s: file holds %q (%v), want %q", path, data, err, planted[key])
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, forensics.ManifestName)); err != nil {
+		t.Fatalf("no manifest: %v", err)
+	}
+}
+
+func TestExportListsObjectsOverTheSizeBoundAsSkipped(t *testing.T) {
+	e := ft.Scenario(scenarioStart)
+	big := ft.TranscriptDir + "/big.log"
+	e.Objects[ft.AuditBucket][big] = bytes.Repeat([]byte("a"), 2048)
+	dir := filepath.Join(t.TempDir(), "evidence")
+	m, err := forensics.Export(context.Background(), ft.NewMemory(e).Clients(),
+		forensics.ExportOptions{Locations: e.Locations, OutDir: dir, MaxObjectBytes: 1024})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := []forensics.SkippedObject{{
+		Source: "s3://" + ft.AuditBucket + "/" + big, VersionID: "v0", Size: 2048,
+		Reason: "larger than --max-object-bytes 1024",
+	}}
+	if fmt.Sprint(m.SkippedObjects) != fmt.Sprint(want) {
+		t.Fatalf("skipped objects = %+v, want %+v", m.SkippedObjects, want)
+	}
+	for _, f := range m.Files {
+		if f.Source == want[0].Source {
+			t.Fatalf("%s exported although over the bound", f.Source)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "s3", ft.AuditBucket))
+	if len(entries) != 1 || entries[0].Name() != exportedName(ft.TranscriptKey) {
+		t.Fatalf("audit bucket directory holds %v, want only the transcript", entries)
 	}
 }

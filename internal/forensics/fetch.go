@@ -43,13 +43,25 @@ func eachObject(ctx context.Context, api S3API, bucket, prefix string,
 	return nil
 }
 
-// openObject streams one object's body; the caller closes it.
+// openObject streams one object's body; the caller closes it. The error is the service's own:
+// the caller decides whether it ends the read or only this object.
 func openObject(ctx context.Context, api S3API, bucket, key string) (io.ReadCloser, error) {
 	out, err := api.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		return nil, fmt.Errorf("forensics: read %s: %w", s3URL(bucket, key), err)
+		return nil, err
 	}
 	return out.Body, nil
+}
+
+// unreadableObject records an object that listed but could not be read, and goes on: the host
+// role can write objects its reader cannot read (SSE-C with the agent's own key, say), and
+// one such object must not hide the rest of the evidence. A cancelled read still stops.
+func unreadableObject(ctx context.Context, src *SourceReport, object string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("forensics: read %s: %w", object, err)
+	}
+	src.malformed(object, "object unreadable: "+err.Error(), nil)
+	return nil
 }
 
 // eachLogEvent pages through every event of a log group within the filter's window (widened by

@@ -1,6 +1,8 @@
 package forensics
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -122,8 +124,23 @@ func TestSafeSegmentCannotNameAPlaceOutsideTheExport(t *testing.T) {
 		t.Errorf("a 400-byte name became %q (%d bytes), want %d bytes cut with a hash suffix",
 			long, len(long), maxSegment+17)
 	}
-	if got := safePath("p/../../etc/passwd"); got != "p/%2E%2E/%2E%2E/etc/passwd" {
-		t.Errorf("safePath = %q", got)
+	if got := safeSegment("p/../../etc/passwd"); got != "p%2F..%2F..%2Fetc%2Fpasswd" {
+		t.Errorf("a whole key escapes to %q, want one name with no directory", got)
+	}
+}
+
+func TestExportNamesNeverGiveOneNameTwiceIgnoringCase(t *testing.T) {
+	n := newExportNames()
+	first := n.claim("s3/b", "Key.log", "s3://b/Key.log")
+	second := n.claim("s3/b", "key.log", "s3://b/key.log")
+	sum := sha256.Sum256([]byte("s3://b/key.log\x000"))
+	if first != "s3/b/Key.log" || second != "s3/b/key.log~"+hex.EncodeToString(sum[:6]) {
+		t.Fatalf("names = %q, %q; want the second suffixed with its source's hash", first, second)
+	}
+	// A key the agent chose to equal that suffixed name still gets a name of its own.
+	third := n.claim("s3/b", "key.log~"+hex.EncodeToString(sum[:6]), "s3://b/planted")
+	if third == second || !strings.HasPrefix(third, second+"~") {
+		t.Fatalf("planted name = %q, want %q with a further suffix", third, second)
 	}
 }
 

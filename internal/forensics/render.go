@@ -72,7 +72,10 @@ func writeEventLine(w io.Writer, e *Event) {
 	if e.Rule != "" {
 		b.WriteString("  rule=" + Sanitize(e.Rule))
 	}
-	if e.Actor != "" {
+	switch {
+	case e.Actor != "" && e.Claimed:
+		b.WriteString("  claimed-by=" + Sanitize(e.Actor))
+	case e.Actor != "":
 		b.WriteString("  by=" + Sanitize(e.Actor))
 	}
 	if e.SessionID != "" && e.Kind == KindCommand {
@@ -114,6 +117,9 @@ func (t *Timeline) writeSummary(w io.Writer) {
 		if extra := s.MalformedCount - int64(len(s.Malformed)); extra > 0 {
 			fmt.Fprintf(w, "  malformed: %d more not listed\n", extra)
 		}
+		for _, r := range s.Rewritten {
+			fmt.Fprintf(w, "  rewritten: %s: %s\n", Sanitize(r.Location), r.Describe())
+		}
 	}
 }
 
@@ -128,12 +134,16 @@ type jsonTimeline struct {
 }
 
 type jsonSession struct {
-	ID        string    `json:"id"`
-	Owner     string    `json:"owner,omitempty"`
-	RunAsUser string    `json:"runAsUser,omitempty"`
-	Opened    time.Time `json:"opened,omitzero"`
-	Closed    time.Time `json:"closed,omitzero"`
-	ClosedBy  string    `json:"closedBy,omitempty"`
+	ID              string    `json:"id"`
+	Owner           string    `json:"owner,omitempty"`
+	OwnerClaimed    bool      `json:"ownerClaimed,omitempty"`
+	ClaimedOwner    string    `json:"claimedOwner,omitempty"`
+	Unverified      bool      `json:"unverified,omitempty"`
+	RunAsUser       string    `json:"runAsUser,omitempty"`
+	Opened          time.Time `json:"opened,omitzero"`
+	Closed          time.Time `json:"closed,omitzero"`
+	ClosedBy        string    `json:"closedBy,omitempty"`
+	ClosedByClaimed bool      `json:"closedByClaimed,omitempty"`
 }
 
 // WriteJSON prints the timeline as one JSON document. Strings are the evidence verbatim, with
@@ -152,8 +162,10 @@ func (t *Timeline) WriteJSON(w io.Writer) error {
 	}
 	for _, s := range t.Sessions {
 		doc.Sessions = append(doc.Sessions, jsonSession{
-			ID: s.ID, Owner: s.Owner, RunAsUser: s.RunAsUser,
+			ID: s.ID, Owner: s.Owner, OwnerClaimed: s.OwnerClaimed,
+			ClaimedOwner: s.ClaimedOwner, Unverified: s.Unverified, RunAsUser: s.RunAsUser,
 			Opened: s.Opened, Closed: s.Closed, ClosedBy: s.ClosedBy,
+			ClosedByClaimed: s.ClosedByClaimed,
 		})
 	}
 
@@ -163,4 +175,17 @@ func (t *Timeline) WriteJSON(w io.Writer) error {
 	}
 	_, err = w.Write(append(escapeJSONUnsafe(data), '\n'))
 	return err
+}
+
+// Describe says how an object was rewritten, e.g. "3 versions, deleted", for the text summary
+// and the page.
+func (r Rewritten) Describe() string {
+	out := fmt.Sprintf("%d versions", r.Versions)
+	if r.DeleteMarkers > 0 {
+		out += fmt.Sprintf(", %d delete markers", r.DeleteMarkers)
+	}
+	if r.Deleted {
+		out += ", deleted"
+	}
+	return out + " (audit export keeps each version)"
 }

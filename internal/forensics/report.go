@@ -37,8 +37,21 @@ type SourceReport struct {
 	// MalformedCount counts records that could not be read; Malformed keeps the first few.
 	MalformedCount int64       `json:"malformedCount"`
 	Malformed      []Malformed `json:"malformed,omitempty"`
+	// Rewritten lists objects the bucket keeps more than one version of: what was read is
+	// the latest, and the agent may have written it over the original.
+	Rewritten []Rewritten `json:"rewritten,omitempty"`
 	// Skipped says why the source was not read at all (e.g. the stack does not output it).
 	Skipped string `json:"skipped,omitempty"`
+}
+
+// Rewritten is one object with earlier versions or delete markers in a versioned bucket.
+type Rewritten struct {
+	Location      string `json:"location"`
+	Versions      int    `json:"versions"`
+	DeleteMarkers int    `json:"deleteMarkers,omitempty"`
+	// Deleted means the latest version is a delete marker: the key no longer lists, and only
+	// its earlier versions (in `audit export`) hold what was there.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Report is the account of a whole read: one SourceReport per source, in a fixed order.

@@ -7,16 +7,27 @@ import (
 
 // Session is everything the evidence says about one Session Manager session on the host.
 type Session struct {
-	ID        string `json:"id"`
-	Owner     string `json:"owner,omitempty"`
-	RunAsUser string `json:"runAsUser,omitempty"`
+	ID string `json:"id"`
+	// Owner is the principal CloudTrail's StartSession names. Without a trail it is the
+	// stream's claim and OwnerClaimed is set: the host role can write its session streams
+	// (logs:PutLogEvents), so the agent can put any name in a record's userIdentity.
+	Owner        string `json:"owner,omitempty"`
+	OwnerClaimed bool   `json:"ownerClaimed,omitempty"`
+	// ClaimedOwner is what the host-written stream records say, kept for the reviewer.
+	ClaimedOwner string `json:"claimedOwner,omitempty"`
+	// Unverified means the trail was read and holds no StartSession for this session: nothing
+	// but host-written evidence says it happened, so it names no operator.
+	Unverified bool   `json:"unverified,omitempty"`
+	RunAsUser  string `json:"runAsUser,omitempty"`
 	// Opened and Closed come from the best evidence at hand: CloudTrail StartSession and
 	// TerminateSession, else the first and last streamed record, else the transcript trailer.
 	Opened       time.Time `json:"opened,omitzero"`
 	OpenedSource string    `json:"openedSource,omitempty"`
 	Closed       time.Time `json:"closed,omitzero"`
 	ClosedBy     string    `json:"closedBy,omitempty"`
-	ClosedSource string    `json:"closedSource,omitempty"`
+	// ClosedByClaimed says ClosedBy comes from the stream's claim, not a CloudTrail call.
+	ClosedByClaimed bool   `json:"closedByClaimed,omitempty"`
+	ClosedSource    string `json:"closedSource,omitempty"`
 	// Transcript is the S3 transcript; Streamed the lines streamed to CloudWatch Logs.
 	Transcript *Transcript    `json:"transcript,omitempty"`
 	Streamed   []StreamedLine `json:"streamed,omitempty"`
@@ -51,8 +62,8 @@ func (b *sessionBook) get(id string) *Session {
 func (b *sessionBook) addStreamRecord(rec sessionStreamRecord, at time.Time, source string) {
 	s := b.get(rec.SessionID)
 	s.StreamName = source
-	if s.Owner == "" {
-		s.Owner = rec.UserIdentity.Arn
+	if s.ClaimedOwner == "" {
+		s.ClaimedOwner = rec.UserIdentity.Arn
 	}
 	if s.RunAsUser == "" {
 		s.RunAsUser = rec.RunAsUser
@@ -68,8 +79,12 @@ func (b *sessionBook) addTranscript(t Transcript) {
 }
 
 // settle fixes each session's open and close from the best evidence, matching CloudTrail's
-// TerminateSession calls to sessions that other evidence places on the host.
-func (b *sessionBook) settle(trail *trailFindings, lastModified map[string]time.Time) {
+// TerminateSession calls to sessions that other evidence places on the host. Only CloudTrail
+// names an operator; trailRead says whether it was read, so a session it does not know is
+// unverified rather than owned by whoever the host's own records claim.
+func (b *sessionBook) settle(trail *trailFindings, trailRead bool,
+	lastModified map[string]time.Time,
+) {
 	for id, mark := range trail.starts {
 		s := b.get(id)
 		s.Opened, s.OpenedSource = mark.Time, mark.Source
@@ -77,6 +92,12 @@ func (b *sessionBook) settle(trail *trailFindings, lastModified map[string]time.
 	}
 
 	for _, s := range b.byID {
+		if _, started := trail.starts[s.ID]; !started {
+			s.Unverified = trailRead
+			if !trailRead && s.ClaimedOwner != "" {
+				s.Owner, s.OwnerClaimed = s.ClaimedOwner, true
+			}
+		}
 		if mark, ok := trail.terminates[s.ID]; ok {
 			s.Closed, s.ClosedBy, s.ClosedSource = mark.Time, mark.Actor, mark.Source
 		}
@@ -100,7 +121,7 @@ func (b *sessionBook) settle(trail *trailFindings, lastModified map[string]time.
 			}
 		}
 		if s.ClosedBy == "" && !s.Closed.IsZero() {
-			s.ClosedBy = s.Owner
+			s.ClosedBy, s.ClosedByClaimed = s.Owner, s.OwnerClaimed
 		}
 	}
 }
@@ -138,7 +159,8 @@ func (s *Session) events() []Event {
 		}
 		out = append(out, Event{
 			Time: s.Opened, Kind: KindSession, Verdict: VerdictOpen, Subject: subject,
-			Actor: s.Owner, SessionID: s.ID, Source: s.OpenedSource,
+			Actor: s.Owner, Claimed: s.OwnerClaimed, SessionID: s.ID,
+			Source: s.OpenedSource,
 		})
 	}
 	for _, line := range s.Streamed {
@@ -148,13 +170,15 @@ func (s *Session) events() []Event {
 		}
 		out = append(out, Event{
 			Time: line.Time, Kind: KindCommand, Verdict: VerdictTyped, Subject: cmd,
-			Actor: s.Owner, SessionID: s.ID, Source: s.StreamName,
+			Actor: s.Owner, Claimed: s.OwnerClaimed, SessionID: s.ID,
+			Source: s.StreamName,
 		})
 	}
 	if !s.Closed.IsZero() {
 		out = append(out, Event{
 			Time: s.Closed, Kind: KindSession, Verdict: VerdictClose, Subject: s.ID,
-			Actor: s.ClosedBy, SessionID: s.ID, Source: s.ClosedSource,
+			Actor: s.ClosedBy, Claimed: s.ClosedByClaimed, SessionID: s.ID,
+			Source: s.ClosedSource,
 		})
 	}
 	return out

@@ -51,7 +51,7 @@ func parseSessionStreamRecord(message []byte, instanceID string) (sessionStreamR
 // defaults ("sh-5.2$ ", "bash-5.2# "), Amazon Linux ("[ssm-user@ip-10-0-1-5 ~]$ ") and Debian
 // style ("user@host:~$ ") prompts. The transcript only holds what the terminal echoed, so a
 // command is what followed a prompt; output that imitates a prompt is indistinguishable (see
-// docs/forensics.md).
+// the limitations of "Reviewing an evaluation" in the README).
 var promptLine = regexp.MustCompile(
 	`^(?:(?:sh|bash|zsh)-[0-9]+(?:\.[0-9]+)*|\[[^\]\s]+@[^\]]+\]|[\w.-]+@[\w.-]+:[^\s$#]*)[$#] (.*\S)`)
 

@@ -66,8 +66,10 @@ var ErrTooManyEvents = errors.New("too many events")
 
 // Collect reads every source the locations name, concurrently, and merges the result. A source
 // whose location is not set (or whose log group does not exist) is reported as skipped; an AWS
-// error reading a source that exists fails the whole collection, so a reviewer never mistakes a
-// partial timeline for a complete one.
+// error listing or reading a source that exists fails the whole collection, so a reviewer never
+// mistakes a partial timeline for a complete one. One object that lists but cannot be read
+// (the agent can upload objects its reviewer cannot decrypt) is counted as malformed, with its
+// key, and the rest is read.
 func Collect(ctx context.Context, clients Clients, opts Options) (*Timeline, error) {
 	opts.defaults()
 	if err := opts.Locations.Validate(); err != nil {
@@ -149,7 +151,7 @@ func (c *collection) readTranscripts(ctx context.Context) error {
 	src := c.report.source(SourceTranscripts, s3URL(loc.AuditBucketName, prefix))
 	progress := c.opts.Progress.counter("transcripts")
 
-	return eachObject(ctx, c.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
+	err := eachObject(ctx, c.clients.S3, loc.AuditBucketName, prefix, func(obj s3types.Object) error {
 		key := str(obj.Key)
 		id, ok := transcriptSessionID(loc.AuditTranscriptPrefix, key)
 		if !ok {
@@ -159,13 +161,13 @@ func (c *collection) readTranscripts(ctx context.Context) error {
 		src.Objects++
 		progress.addObject()
 
+		object := s3URL(loc.AuditBucketName, key)
 		body, err := openObject(ctx, c.clients.S3, loc.AuditBucketName, key)
 		if err != nil {
-			return err
+			return unreadableObject(ctx, src, object, err)
 		}
 		defer body.Close()
 
-		object := s3URL(loc.AuditBucketName, key)
 		r := &limitedReader{
 			r: countingReader{body, progress}, left: c.opts.MaxObjectBytes,
 			max: c.opts.MaxObjectBytes,
@@ -184,6 +186,10 @@ func (c *collection) readTranscripts(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return flagRewritten(ctx, c.clients.S3, loc.AuditBucketName, prefix, src)
 }
 
 func (c *collection) readSessionStreams(ctx context.Context) error {
@@ -337,13 +343,13 @@ func (c *collection) readTrail(ctx context.Context) error {
 		src.Objects++
 		progress.addObject()
 
+		object := s3URL(loc.TrailBucketName, key)
 		body, err := openObject(ctx, c.clients.S3, loc.TrailBucketName, key)
 		if err != nil {
-			return err
+			return unreadableObject(ctx, src, object, err)
 		}
 		defer body.Close()
 
-		object := s3URL(loc.TrailBucketName, key)
 		gz, err := gzip.NewReader(countingReader{body, progress})
 		if err != nil {
 			src.malformed(object, "not a gzip file: "+err.Error(), nil)
@@ -370,7 +376,7 @@ func (c *collection) readTrail(ctx context.Context) error {
 // merge settles the sessions and orders every kept event by time. Ties keep a fixed source
 // order (sessions and commands, DNS, flows, API calls) and each source's own order.
 func (c *collection) merge() (*Timeline, error) {
-	c.book.settle(c.trail, c.closed)
+	c.book.settle(c.trail, c.opts.Locations.TrailBucketName != "", c.closed)
 	sessions := c.book.sessions()
 
 	// Session rows draw on several sources, so they count against no single one.

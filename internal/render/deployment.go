@@ -19,6 +19,8 @@ type Document struct {
 	Outputs    map[string]any       `json:"outputs"`
 	// Config is the stack configuration the program ran with; secrets read "[secret]".
 	Config map[string]string `json:"config"`
+	// Warnings are the deploy-time warnings of choices that weaken the sandbox.
+	Warnings []string `json:"warnings"`
 }
 
 // Document converts the result into the export shape. Secrets read "[secret]".
@@ -38,8 +40,9 @@ func (r *Result) Document() Document {
 			},
 			Resources: resources,
 		},
-		Outputs: plain(resource.NewPropertyMapFromMap(r.Outputs)),
-		Config:  r.Config,
+		Outputs:  plain(resource.NewPropertyMapFromMap(r.Outputs)),
+		Config:   r.Config,
+		Warnings: r.Warnings,
 	}
 }
 

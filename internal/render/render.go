@@ -25,6 +25,9 @@ type Result struct {
 	Outputs map[string]any
 	// Config is the configuration the program ran with, secrets as "[secret]".
 	Config map[string]string
+	// Warnings are the choices of the stack that weaken isolation or evidence, as the deploy
+	// prints them; the mocks drop the program's own log, so they are derived from the settings.
+	Warnings []string
 }
 
 // Option changes how a render runs.
@@ -33,6 +36,7 @@ type Option func(*options)
 type options struct {
 	program  func(keys []string) pulumi.RunFunc
 	account  string
+	sandbox  bool // the program is the sandbox, so its warnings apply
 	platform map[string]any
 }
 
@@ -44,7 +48,10 @@ func WithPlatformOutputs(outputs map[string]any) Option {
 
 // WithProgram renders another program than the sandbox; tests of single components use it.
 func WithProgram(p pulumi.RunFunc) Option {
-	return func(o *options) { o.program = func([]string) pulumi.RunFunc { return p } }
+	return func(o *options) {
+		o.program = func([]string) pulumi.RunFunc { return p }
+		o.sandbox = false
+	}
 }
 
 // Render runs the program on cfg against the AWS stand-in and records the result. On invalid
@@ -52,7 +59,7 @@ func WithProgram(p pulumi.RunFunc) Option {
 // On any error the result still lists what was registered before the failure, so a caller can
 // prove that invalid configuration registered nothing.
 func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
-	o := options{program: sandbox.WithConfigKeys}
+	o := options{program: sandbox.WithConfigKeys, sandbox: true}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -117,6 +124,10 @@ func Render(cfg *StackConfig, opts ...Option) (*Result, error) {
 		return res, unwrap(err)
 	}
 
+	if o.sandbox {
+		res.Warnings = warnings(cfg)
+	}
+
 	return res, nil
 }
 
@@ -148,4 +159,16 @@ func unwrap(err error) error {
 	}
 
 	return fmt.Errorf("render: %w", err)
+}
+
+// warnings are the sandbox's deploy-time warnings for a configuration that rendered.
+func warnings(cfg *StackConfig) []string {
+	s, err := settings.Parse(settings.Source{
+		Project: cfg.Project, Stack: cfg.Stack, Values: cfg.Values, Keys: cfg.Keys(),
+	})
+	if err != nil {
+		return nil
+	}
+
+	return sandbox.Warnings(s)
 }

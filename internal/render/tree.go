@@ -59,7 +59,15 @@ func WriteTree(w io.Writer, r *Result) error {
 		fmt.Fprintf(tw, "%s\t%s\n", k, outputText(r.Document().Outputs[k]))
 	}
 
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	for _, warning := range r.Warnings {
+		fmt.Fprintln(w, "\nwarning: "+warning)
+	}
+
+	return nil
 }
 
 func outputText(v any) string {

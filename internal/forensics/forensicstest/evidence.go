@@ -20,6 +20,9 @@ type Evidence struct {
 	Locations forensics.Locations
 	// Objects maps bucket to key to body.
 	Objects map[string]map[string][]byte
+	// Overwritten maps bucket to key to the bodies a key held before its current one in
+	// Objects, oldest first: what a versioned bucket keeps when the agent rewrites a key.
+	Overwritten map[string]map[string][][]byte
 	// Logs maps log group to log stream to events in order.
 	Logs map[string]map[string][]LogEvent
 }
@@ -247,12 +250,16 @@ func (e *Evidence) WithSuffix(suffix string) *Evidence {
 	}
 
 	out := &Evidence{
-		Locations: e.Locations,
-		Objects:   map[string]map[string][]byte{},
-		Logs:      map[string]map[string][]LogEvent{},
+		Locations:   e.Locations,
+		Objects:     map[string]map[string][]byte{},
+		Overwritten: map[string]map[string][][]byte{},
+		Logs:        map[string]map[string][]LogEvent{},
 	}
 	for bucket, objects := range e.Objects {
 		out.Objects[rename[bucket]] = objects
+	}
+	for bucket, older := range e.Overwritten {
+		out.Overwritten[rename[bucket]] = older
 	}
 	for group, streams := range e.Logs {
 		out.Logs[rename[group]] = streams

@@ -68,18 +68,69 @@ func (m *Memory) ListObjectsV2(_ context.Context, in *s3.ListObjectsV2Input,
 	return out, nil
 }
 
-// GetObject returns an object's body.
+// GetObject returns an object's body, or with VersionId one of its versions: "v0" is the
+// oldest, and the current body is "vN" after N overwritten ones.
 func (m *Memory) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (
 	*s3.GetObjectOutput, error,
 ) {
-	body, ok := m.evidence.Objects[aws.ToString(in.Bucket)][aws.ToString(in.Key)]
+	bucket, key := aws.ToString(in.Bucket), aws.ToString(in.Key)
+	body, ok := m.evidence.Objects[bucket][key]
 	if !ok {
 		return nil, &s3types.NoSuchKey{Message: aws.String("no such key")}
+	}
+	older := m.evidence.Overwritten[bucket][key]
+	version := versionID(len(older))
+	if in.VersionId != nil && *in.VersionId != version {
+		n, err := strconv.Atoi(strings.TrimPrefix(*in.VersionId, "v"))
+		if err != nil || n < 0 || n >= len(older) {
+			return nil, &s3types.NoSuchKey{Message: aws.String("no such version")}
+		}
+		body, version = older[n], *in.VersionId
 	}
 	return &s3.GetObjectOutput{
 		Body:          io.NopCloser(bytes.NewReader(body)),
 		ContentLength: aws.Int64(int64(len(body))),
+		VersionId:     aws.String(version),
 	}, nil
+}
+
+// ListObjectVersions lists every version of the keys under the prefix in one page, newest
+// first within a key, as S3 does.
+func (m *Memory) ListObjectVersions(_ context.Context, in *s3.ListObjectVersionsInput,
+	_ ...func(*s3.Options),
+) (*s3.ListObjectVersionsOutput, error) {
+	bucket := aws.ToString(in.Bucket)
+	objects, ok := m.evidence.Objects[bucket]
+	if !ok {
+		return nil, &s3types.NoSuchBucket{Message: aws.String("no such bucket")}
+	}
+	var keys []string
+	for k := range objects {
+		if strings.HasPrefix(k, aws.ToString(in.Prefix)) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+
+	out := &s3.ListObjectVersionsOutput{IsTruncated: aws.Bool(false)}
+	for _, k := range keys {
+		older := m.evidence.Overwritten[bucket][k]
+		out.Versions = append(out.Versions, s3types.ObjectVersion{
+			Key: aws.String(k), VersionId: aws.String(versionID(len(older))),
+			IsLatest: aws.Bool(true), Size: aws.Int64(int64(len(objects[k]))),
+		})
+		for n := len(older) - 1; n >= 0; n-- {
+			out.Versions = append(out.Versions, s3types.ObjectVersion{
+				Key: aws.String(k), VersionId: aws.String(versionID(n)),
+				IsLatest: aws.Bool(false), Size: aws.Int64(int64(len(older[n]))),
+			})
+		}
+	}
+	return out, nil
+}
+
+func versionID(n int) string {
+	return "v" + strconv.Itoa(n)
 }
 
 // FilterLogEvents returns a group's events in time order, PageSize at a time.

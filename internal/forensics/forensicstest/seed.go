@@ -23,6 +23,9 @@ func Seed(ctx context.Context, s3c *s3.Client, logs *cloudwatchlogs.Client, e *E
 		if err != nil && !errors.As(err, &owned) {
 			return fmt.Errorf("create bucket %s: %w", bucket, err)
 		}
+		if err := seedVersions(ctx, s3c, bucket, e.Overwritten[bucket]); err != nil {
+			return err
+		}
 		for _, key := range sortedKeys(e.Objects[bucket]) {
 			_, err := s3c.PutObject(ctx, &s3.PutObjectInput{
 				Bucket: aws.String(bucket), Key: aws.String(key),
@@ -81,6 +84,36 @@ func seedStream(ctx context.Context, logs *cloudwatchlogs.Client, group, stream 
 		return fmt.Errorf("put log events %s/%s: events rejected (too old %v, too new %v, "+
 			"expired %v)", group, stream, aws.ToInt32(r.TooOldLogEventEndIndex),
 			aws.ToInt32(r.TooNewLogEventStartIndex), aws.ToInt32(r.ExpiredLogEventEndIndex))
+	}
+	return nil
+}
+
+// seedVersions turns versioning on for a bucket with overwritten keys and puts their earlier
+// bodies, oldest first, so the current body put afterwards is the latest version.
+func seedVersions(ctx context.Context, s3c *s3.Client, bucket string,
+	older map[string][][]byte,
+) error {
+	if len(older) == 0 {
+		return nil
+	}
+	_, err := s3c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{
+		Bucket: aws.String(bucket),
+		VersioningConfiguration: &s3types.VersioningConfiguration{
+			Status: s3types.BucketVersioningStatusEnabled,
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("enable versioning on %s: %w", bucket, err)
+	}
+	for _, key := range sortedKeys(older) {
+		for _, body := range older[key] {
+			_, err := s3c.PutObject(ctx, &s3.PutObjectInput{
+				Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body),
+			})
+			if err != nil {
+				return fmt.Errorf("put an earlier s3://%s/%s: %w", bucket, key, err)
+			}
+		}
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type Handler struct {
 }
 
 // NewHandler serves tl to requests whose Host header is one of hosts (host:port as the browser
-// sends it); nil hosts accepts any Host, for a page served on every interface.
+// sends it); nil hosts accepts any Host, which Listen never asks for.
 func NewHandler(tl *forensics.Timeline, hosts []string) (*Handler, error) {
 	pages, err := template.New("pages").Funcs(template.FuncMap{
 		"show":  forensics.Sanitize,
@@ -212,11 +213,53 @@ func Listen(addr string, w io.Writer) (net.Listener, []string, error) {
 
 	fmt.Fprintf(w, "warning: serving evidence on %s, which is not loopback: anyone who can "+
 		"reach it can read the evaluation's evidence\n", addr)
-	if ip != nil && ip.IsUnspecified() {
-		// Every interface: the browser may name any of them, so the Host check is off.
-		return ln, nil, nil
+	if ip == nil || !ip.IsUnspecified() {
+		return ln, hostHeaders([]string{host}, port), nil
 	}
-	return ln, []string{net.JoinHostPort(host, port)}, nil
+	names, err := machineNames()
+	if err != nil {
+		_ = ln.Close()
+		return nil, nil, fmt.Errorf("--addr %s: %w", addr, err)
+	}
+	return ln, hostHeaders(names, port), nil
+}
+
+// machineNames are the names a browser may use for this machine when the page is served on
+// every interface: loopback, the host name and each interface's address. Any other Host is a
+// page of another site reaching the server through DNS rebinding, and is refused.
+func machineNames() ([]string, error) {
+	names := []string{"localhost", "127.0.0.1", "::1"}
+	if hostname, err := os.Hostname(); err == nil && hostname != "" {
+		names = append(names, hostname)
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil, fmt.Errorf("list the interface addresses to check Host headers against: %w",
+			err)
+	}
+	for _, a := range addrs {
+		if prefix, ok := a.(*net.IPNet); ok {
+			names = append(names, prefix.IP.String())
+		}
+	}
+	return names, nil
+}
+
+// hostHeaders turns names into the Host headers a browser sends for them: host:port, and the
+// bare name as well on port 80, which browsers leave out.
+func hostHeaders(names []string, port string) []string {
+	var out []string
+	for _, name := range names {
+		out = append(out, net.JoinHostPort(name, port))
+		if port != "80" {
+			continue
+		}
+		if strings.Contains(name, ":") {
+			name = "[" + name + "]"
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // Serve serves tl on ln until ctx ends.

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -189,23 +191,74 @@ func TestListenDefaultsToLoopbackAndNeedsAnExplicitHost(t *testing.T) {
 	}
 }
 
-func TestAnExplicitOtherAddressIsServedWithAWarning(t *testing.T) {
+func TestEveryInterfaceStillRefusesForeignHostHeaders(t *testing.T) {
 	var warnings strings.Builder
 	ln, hosts, err := Listen("0.0.0.0:0", &warnings)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	if hosts != nil || !strings.Contains(warnings.String(), "which is not loopback") {
-		t.Fatalf("hosts = %v, warning %q; want every Host accepted and a warning", hosts,
-			warnings.String())
+	if !strings.Contains(warnings.String(), "which is not loopback") {
+		t.Fatalf("warning %q, want one saying the address is not loopback", warnings.String())
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- Serve(ctx, ln, hosts, hostileTimeline(t)) }()
+	defer func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Error(err)
+		}
+	}()
 
-	h, err := NewHandler(hostileTimeline(t), hosts)
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	hostname, err := os.Hostname()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := get(t, h, http.MethodGet, "/", "10.1.2.3:8080"); res.StatusCode != 200 {
-		t.Fatalf("GET / via another interface = %d, want 200", res.StatusCode)
+	want := map[string]int{
+		"evil.example:" + port:     http.StatusMisdirectedRequest,
+		"127.0.0.1.nip.io:" + port: http.StatusMisdirectedRequest,
+		"127.0.0.1:" + port:        http.StatusOK,
+		"localhost:" + port:        http.StatusOK,
+		"[::1]:" + port:            http.StatusOK,
+		hostname + ":" + port:      http.StatusOK,
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if prefix, ok := a.(*net.IPNet); ok {
+			want[net.JoinHostPort(prefix.IP.String(), port)] = http.StatusOK
+		}
+	}
+
+	for host, code := range want {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/",
+			nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if res.StatusCode != code {
+			t.Errorf("Host %s: %d, want %d", host, res.StatusCode, code)
+		}
+	}
+}
+
+func TestHostHeadersOnPort80IncludeTheBareName(t *testing.T) {
+	got := strings.Join(hostHeaders([]string{"review.example", "::1"}, "80"), " ")
+	want := "review.example:80 review.example [::1]:80 [::1]"
+	if got != want {
+		t.Fatalf("hostHeaders = %q, want %q", got, want)
+	}
+	got = strings.Join(hostHeaders([]string{"review.example"}, "8080"), " ")
+	if got != "review.example:8080" {
+		t.Fatalf("hostHeaders = %q, want only review.example:8080", got)
 	}
 }
