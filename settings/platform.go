@@ -126,8 +126,5 @@ func isDefault(name, v string) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// IsEvaluation and IsPlatform say which part of the sandbox the stack builds.
+// IsEvaluation reports whether the stack builds one host on a platform stack.
 func (s *Settings) IsEvaluation() bool { return s.Role == RoleEvaluation }
-
-// IsPlatform reports whether the stack builds the shared platform.
-func (s *Settings) IsPlatform() bool { return s.Role == RolePlatform }

@@ -36,8 +36,8 @@ type Option func(*options)
 type options struct {
 	program  func(keys []string) pulumi.RunFunc
 	account  string
-	platform map[string]any
 	sandbox  bool // the program is the sandbox, so its warnings apply
+	platform map[string]any
 }
 
 // WithPlatformOutputs answers the evaluation stack's reference to its platform stack with these
