@@ -32,7 +32,8 @@ type SourceReport struct {
 	// Kept counts events that passed the filter.
 	Kept int64 `json:"kept"`
 	// Ignored counts well-formed records that are not about the host (another instance, a
-	// flow log NODATA/SKIPDATA record, a call by another principal).
+	// flow log NODATA/SKIPDATA record, a call by another principal) and log events delivered
+	// again with an id already read.
 	Ignored int64 `json:"ignored"`
 	// MalformedCount counts records that could not be read; Malformed keeps the first few.
 	MalformedCount int64       `json:"malformedCount"`

@@ -288,9 +288,22 @@ func (c *collection) eachLogRecord(ctx context.Context, group string, src *Sourc
 ) error {
 	progress := c.opts.Progress.counter(progressName)
 	seen := map[string]bool{}
+	// A page fetched again after a retried request repeats its events; an event id is unique,
+	// so a repeat is counted as ignored rather than shown twice.
+	events := map[string]bool{}
 
 	return eachLogEvent(ctx, c.clients.Logs, group, c.opts.Filter,
 		func(ev logtypes.FilteredLogEvent) error {
+			if id := str(ev.EventId); id != "" {
+				if events[id] {
+					src.Ignored++
+
+					return nil
+				}
+
+				events[id] = true
+			}
+
 			stream := str(ev.LogStreamName)
 			if !seen[stream] {
 				seen[stream] = true
