@@ -3,6 +3,9 @@ package sandbox
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/crucible-sandbox/crucible/compute"
 	"github.com/crucible-sandbox/crucible/iam"
 	"github.com/crucible-sandbox/crucible/settings"
 )
@@ -35,4 +38,28 @@ func operatorPrincipals(principals []settings.Principal) []iam.OperatorPrincipal
 	}
 
 	return out
+}
+
+// newOperatorAccess builds the operators' policy for the host: one definition for standalone and
+// evaluation stacks, which differ only in where the session document and the key come from.
+func newOperatorAccess(
+	ctx *pulumi.Context, name string, s *settings.Settings, acct account, host *compute.Host,
+	role *iam.InstanceRole, documentArn, keyArn pulumi.StringInput,
+) (*iam.OperatorAccess, error) {
+	return iam.NewOperatorAccess(ctx, name+"-operators", &iam.OperatorAccessArgs{
+		Partition:          acct.partition.Partition,
+		Region:             s.Region,
+		AccountID:          acct.caller.AccountId,
+		StackTagKey:        settings.StackTag,
+		Stack:              s.Stack,
+		InstanceArn:        host.InstanceArn,
+		InstanceID:         host.InstanceID,
+		SessionDocumentArn: documentArn,
+		KeyArn:             keyArn,
+		InstanceRoleName:   role.RoleName,
+		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
+		RunAsUser:          s.Audit.RunAsUser,
+		Revoked:            s.Audit.AccessRevoked,
+		Tags:               s.ResourceTags(),
+	})
 }

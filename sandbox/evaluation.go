@@ -82,22 +82,8 @@ func buildEvaluation(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		return err
 	}
 
-	operators, err := iam.NewOperatorAccess(ctx, name+"-operators", &iam.OperatorAccessArgs{
-		Partition:          partition.Partition,
-		Region:             s.Region,
-		AccountID:          caller.AccountId,
-		StackTagKey:        settings.StackTag,
-		Stack:              s.Stack,
-		InstanceArn:        host.InstanceArn,
-		InstanceID:         host.InstanceID,
-		SessionDocumentArn: sessions.SessionDocumentArn,
-		KeyArn:             pulumi.String(platform.AuditKeyArn),
-		InstanceRoleName:   role.RoleName,
-		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
-		RunAsUser:          s.Audit.RunAsUser,
-		Revoked:            s.Audit.AccessRevoked,
-		Tags:               tags,
-	})
+	operators, err := newOperatorAccess(ctx, name, s, acct, host, role, sessions.SessionDocumentArn,
+		pulumi.String(platform.AuditKeyArn))
 	if err != nil {
 		return err
 	}

@@ -146,22 +146,8 @@ func buildStandalone(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		return err
 	}
 
-	operators, err := iam.NewOperatorAccess(ctx, name+"-operators", &iam.OperatorAccessArgs{
-		Partition:          partition.Partition,
-		Region:             s.Region,
-		AccountID:          caller.AccountId,
-		StackTagKey:        settings.StackTag,
-		Stack:              s.Stack,
-		InstanceArn:        host.InstanceArn,
-		InstanceID:         host.InstanceID,
-		SessionDocumentArn: sessions.SessionDocumentArn,
-		KeyArn:             sessions.KeyArn,
-		InstanceRoleName:   role.RoleName,
-		Principals:         operatorPrincipals(s.Audit.OperatorPrincipals),
-		RunAsUser:          s.Audit.RunAsUser,
-		Revoked:            s.Audit.AccessRevoked,
-		Tags:               tags,
-	})
+	operators, err := newOperatorAccess(ctx, name, s, acct, host, role, sessions.SessionDocumentArn,
+		sessions.KeyArn)
 	if err != nil {
 		return err
 	}

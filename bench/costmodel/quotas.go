@@ -58,7 +58,7 @@ type Quota struct {
 	Adjustable Adjustability
 	// Scope is what the quota is counted per; one of Scopes.
 	Scope string
-	// QuotaCode is the Service Quotas code (L-XXXXXXXX) when the source gives one.
+	// QuotaCode is the Service Quotas code ("L-" and eight characters) when the source gives one.
 	QuotaCode string
 	// Source is the AWS page the number belongs to.
 	Source string
