@@ -6,7 +6,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/crucible-sandbox/crucible/audit"
-	"github.com/crucible-sandbox/crucible/compute"
 	"github.com/crucible-sandbox/crucible/iam"
 	"github.com/crucible-sandbox/crucible/settings"
 )
@@ -47,18 +46,12 @@ func buildEvaluation(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		return err
 	}
 
-	host, err := compute.NewHost(ctx, name+"-host", &compute.HostArgs{
-		VpcID:                 pulumi.String(platform.VpcID),
-		SubnetID:              pulumi.String(platform.PrivateSubnetID),
-		ExtraSecurityGroupIDs: pulumi.StringArray{pulumi.String(platform.EndpointClientSecurityGroupID)},
-		InstanceProfileName:   role.ProfileName,
-		InstanceType:          s.InstanceType,
-		AmiID:                 s.AmiID,
-		RootVolumeGiB:         s.RootVolumeGiB,
-		EgressPorts:           platform.EgressPorts,
-		UserData:              audit.RunAsUserData(s.Audit.RunAsUser, s.Audit.Sudo),
-		Tags:                  tags,
-	}, pulumi.DependsOn(append(slices.Clone(credentials.Guards), ref)))
+	host, err := newHost(ctx, name, s, hostNetwork{
+		vpcID:           pulumi.String(platform.VpcID),
+		subnetID:        pulumi.String(platform.PrivateSubnetID),
+		endpointClients: pulumi.String(platform.EndpointClientSecurityGroupID),
+		egressPorts:     platform.EgressPorts,
+	}, role, pulumi.DependsOn(append(slices.Clone(credentials.Guards), ref)))
 	if err != nil {
 		return err
 	}

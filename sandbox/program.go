@@ -8,7 +8,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/crucible-sandbox/crucible/audit"
-	"github.com/crucible-sandbox/crucible/compute"
 	"github.com/crucible-sandbox/crucible/iam"
 	"github.com/crucible-sandbox/crucible/network"
 	"github.com/crucible-sandbox/crucible/settings"
@@ -102,18 +101,12 @@ func buildStandalone(ctx *pulumi.Context, s *settings.Settings, acct account) er
 		return err
 	}
 
-	host, err := compute.NewHost(ctx, name+"-host", &compute.HostArgs{
-		VpcID:                 vpc.VpcID,
-		SubnetID:              vpc.PrivateSubnetID,
-		ExtraSecurityGroupIDs: pulumi.StringArray{vpc.EndpointClientSecurityGroupID},
-		InstanceProfileName:   role.ProfileName,
-		InstanceType:          s.InstanceType,
-		AmiID:                 s.AmiID,
-		RootVolumeGiB:         s.RootVolumeGiB,
-		EgressPorts:           s.Containment.EgressPorts,
-		UserData:              audit.RunAsUserData(s.Audit.RunAsUser, s.Audit.Sudo),
-		Tags:                  tags,
-	}, guards.hostDependencies(vpc))
+	host, err := newHost(ctx, name, s, hostNetwork{
+		vpcID:           vpc.VpcID,
+		subnetID:        vpc.PrivateSubnetID,
+		endpointClients: vpc.EndpointClientSecurityGroupID,
+		egressPorts:     s.Containment.EgressPorts,
+	}, role, guards.hostDependencies(vpc))
 	if err != nil {
 		return err
 	}
